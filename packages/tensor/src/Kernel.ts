@@ -1,0 +1,139 @@
+/**
+ * Raw matrix-multiply kernels over flat Float64Arrays, for code that fuses its own epilogue
+ * (a dense layer adds its bias and applies its activation in the buffer the product was written to).
+ *
+ * Operands are described by strides, so one kernel serves a·b, aᵀ·b and a·bᵀ without materialising a transpose:
+ * element (i, p) of the left operand is `a[i·ars + p·acs]`, element (p, j) of the right one is `b[p·brs + j·bcs]`.
+ *
+ * Summation order is part of the contract: every output starts at +0 and adds its products in ascending p with
+ * one accumulator, in every path. So the small path, the tiled path and a naive triple loop agree bit for bit.
+ *
+ * The kernels write only the `out` buffer they are given; callers pass a fresh buffer and expose it as readonly.
+ *
+ * @since 0.1.0
+ */
+
+/** Below this many multiply-adds, packing costs more than it saves: a plain strided loop runs. */
+export const TILED_THRESHOLD = 4096
+
+/**
+ * out[i·n + j] = Σ_p A(i, p)·B(p, j) for i < m, j < n, p < k (row-major m×n output).
+ * A(i, p) = a[i·ars + p·acs]; B(p, j) = b[p·brs + j·bcs].
+ */
+export const gemm = (
+  m: number,
+  n: number,
+  k: number,
+  a: ArrayLike<number>,
+  ars: number,
+  acs: number,
+  b: ArrayLike<number>,
+  brs: number,
+  bcs: number,
+  out: Float64Array
+): void => {
+  if (m * n * k < TILED_THRESHOLD) gemmSmall(m, n, k, a, ars, acs, b, brs, bcs, out)
+  else gemmTiled(m, n, k, a, ars, acs, b, brs, bcs, out)
+}
+
+/** The reference loop: one dot product per output. Also the fast path for tiny operands (XOR's 2×2 layers). */
+export const gemmSmall = (
+  m: number,
+  n: number,
+  k: number,
+  a: ArrayLike<number>,
+  ars: number,
+  acs: number,
+  b: ArrayLike<number>,
+  brs: number,
+  bcs: number,
+  out: Float64Array
+): void => {
+  for (let i = 0; i < m; i++) {
+    const ai = i * ars
+    for (let j = 0; j < n; j++) {
+      const bj = j * bcs
+      let s = 0
+      for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[p * brs + bj]
+      out[i * n + j] = s
+    }
+  }
+}
+
+const TILE = 4
+
+/**
+ * Packs rows [0, m) of A into panels of TILE rows, interleaved by p: panel[(t·k + p)·TILE + r] = A(t·TILE + r, p).
+ * Rows past m are zero; the products they feed are never written out.
+ */
+const packRows = (m: number, k: number, a: ArrayLike<number>, rs: number, cs: number): Float64Array => {
+  const tiles = Math.ceil(m / TILE)
+  const packed = new Float64Array(tiles * k * TILE)
+  for (let i = 0; i < m; i++) {
+    const base = Math.floor(i / TILE) * k * TILE + (i % TILE)
+    const ai = i * rs
+    for (let p = 0; p < k; p++) packed[base + p * TILE] = a[ai + p * cs]
+  }
+  return packed
+}
+
+/**
+ * 4×4 register tiles over packed panels: 16 accumulators, each summing ascending p from +0.
+ * A and B are each read once into panels, so every variant (a·b, aᵀ·b, a·bᵀ) runs the same contiguous inner loop.
+ */
+export const gemmTiled = (
+  m: number,
+  n: number,
+  k: number,
+  a: ArrayLike<number>,
+  ars: number,
+  acs: number,
+  b: ArrayLike<number>,
+  brs: number,
+  bcs: number,
+  out: Float64Array
+): void => {
+  const ap = packRows(m, k, a, ars, acs)
+  // Bᵀ's rows are B's columns: B(p, j) = Bᵀ(j, p), at b[j·bcs + p·brs].
+  const bp = packRows(n, k, b, bcs, brs)
+  const rowTiles = Math.ceil(m / TILE)
+  const colTiles = Math.ceil(n / TILE)
+  const stride = k * TILE
+  for (let tj = 0; tj < colTiles; tj++) {
+    const bo = tj * stride
+    for (let ti = 0; ti < rowTiles; ti++) {
+      const ao = ti * stride
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0
+      let c30 = 0, c31 = 0, c32 = 0, c33 = 0
+      for (let p = 0; p < stride; p += TILE) {
+        const a0 = ap[ao + p], a1 = ap[ao + p + 1], a2 = ap[ao + p + 2], a3 = ap[ao + p + 3]
+        const b0 = bp[bo + p], b1 = bp[bo + p + 1], b2 = bp[bo + p + 2], b3 = bp[bo + p + 3]
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3
+        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3
+        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3
+      }
+      const i0 = ti * TILE
+      const j0 = tj * TILE
+      const rowsHere = Math.min(TILE, m - i0)
+      const colsHere = Math.min(TILE, n - j0)
+      if (rowsHere === TILE && colsHere === TILE) {
+        let o = i0 * n + j0
+        out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03
+        o += n
+        out[o] = c10; out[o + 1] = c11; out[o + 2] = c12; out[o + 3] = c13
+        o += n
+        out[o] = c20; out[o + 1] = c21; out[o + 2] = c22; out[o + 3] = c23
+        o += n
+        out[o] = c30; out[o + 1] = c31; out[o + 2] = c32; out[o + 3] = c33
+      } else {
+        const tile = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33]
+        for (let r = 0; r < rowsHere; r++) {
+          for (let c = 0; c < colsHere; c++) out[(i0 + r) * n + j0 + c] = tile[r * TILE + c]
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * @puregrad/tensor: pure Float64 matrices with phantom dimensions, raw kernels, parameter trees and a splittable PRNG.
+ *
+ * @since 0.1.0
+ */
+export * as Kernel from './Kernel.js'
+export * as Matrix from './Matrix.js'
+export * as Random from './Random.js'
+export * as Tree from './Tree.js'
+export type { Matrix as Mat, ReadonlyFloat64Array } from './Matrix.js'
+export { ShapeError } from './Matrix.js'
+export type { Key } from './Random.js'

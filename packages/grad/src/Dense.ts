@@ -1,0 +1,114 @@
+/**
+ * The dense (fully connected) layer z = W·x + b, a = σ(z), with examples as the columns of x, and its
+ * closed-form backward pass. This is part 1 of the notebook, in batch form:
+ *
+ *   zᵢⱼ = Σₖ Wᵢₖ·xₖⱼ + bᵢ   so   ∂zᵢⱼ/∂Wᵢₖ = xₖⱼ   and   ∂zᵢⱼ/∂bᵢ = 1
+ *   dW = ∂C/∂W = Σⱼ dz₍·ⱼ₎·x₍·ⱼ₎ᵀ = dz·xᵀ        (out × in)
+ *   db = ∂C/∂b = Σⱼ dz₍·ⱼ₎ · 1  = Σ_batch dz     (out × 1): for one example, db = dz
+ *   dx = ∂C/∂x = Wᵀ·dz                            (in × batch)
+ *
+ * dW and db are reduced over the batch in the same way (both sum dz over the columns), so whatever factor the
+ * loss put into dz (1 for 'sum', 1/B for 'mean') reaches both. The notebook averaged db but summed dW: no loss
+ * has that gradient, and the gradient check in Dense.test.ts shows it.
+ *
+ * @since 0.1.0
+ */
+import type { Matrix } from '@puregrad/tensor/Matrix'
+import { matmulTranspose, ShapeError, shapeOf, sumColumns, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
+import { gemm } from '@puregrad/tensor/Kernel'
+import type { Activation } from './Activation.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+// Object types rather than interfaces, so that they are parameter trees (Tree needs an implicit index signature).
+
+/** Parameters of a dense layer: W is out × in, b is out × 1. */
+export type DenseParams<O extends number = number, I extends number = number> = {
+  readonly W: Matrix<O, I>
+  readonly b: Matrix<O, 1>
+}
+
+/** Gradients of the parameters: dW = ∂C/∂W (out × in), db = ∂C/∂b (out × 1). */
+export type DenseGrads<O extends number = number, I extends number = number> = {
+  readonly dW: Matrix<O, I>
+  readonly db: Matrix<O, 1>
+}
+
+/** The saved forward values of a dense layer: pre-activation z and output a = σ(z), both out × batch. */
+export type DenseForward<O extends number = number, B extends number = number> = {
+  readonly z: Matrix<O, B>
+  readonly a: Matrix<O, B>
+}
+
+// -------------------------------------------------------------------------------------
+// forward
+// -------------------------------------------------------------------------------------
+
+const checkParams = (op: string, p: DenseParams, x: Matrix): void => {
+  if (p.b.cols !== 1 || p.b.rows !== p.W.rows) {
+    throw new ShapeError(`${op}: b must be ${p.W.rows}×1 for W ${shapeOf(p.W)}, got ${shapeOf(p.b)}`)
+  }
+  if (p.W.cols !== x.rows) {
+    throw new ShapeError(`${op}: (${shapeOf(p.W)})·(${shapeOf(x)}): inner dimensions ${p.W.cols} ≠ ${x.rows}`)
+  }
+}
+
+/**
+ * z = W·x + b in one pass: the product is written into a fresh buffer and the bias added in place,
+ * so no intermediate W·x matrix is allocated. Shapes: (O×I)·(I×B) + (O×1) -> O×B.
+ */
+export const affine =
+  <O extends number, I extends number>(p: DenseParams<O, I>) =>
+  <B extends number>(x: Matrix<I, B>): Matrix<O, B> => {
+    checkParams('affine', p, x)
+    const { W, b } = p
+    const out = new Float64Array(W.rows * x.cols)
+    gemm(W.rows, x.cols, W.cols, W.data, W.cols, 1, x.data, x.cols, 1, out)
+    const n = x.cols
+    for (let i = 0; i < W.rows; i++) {
+      const bi = b.data[i]
+      for (let j = 0; j < n; j++) out[i * n + j] += bi
+    }
+    return unsafeWrap(W.rows, x.cols, out)
+  }
+
+/** The dense layer's forward pass: z = W·x + b and a = σ(z), both saved for the backward pass. */
+export const dense =
+  <O extends number, I extends number>(p: DenseParams<O, I>, activation: Activation) =>
+  <B extends number>(x: Matrix<I, B>): DenseForward<O, B> => {
+    const z = affine(p)(x)
+    return { z, a: activation.forward(z) }
+  }
+
+// -------------------------------------------------------------------------------------
+// backward
+// -------------------------------------------------------------------------------------
+
+/**
+ * Parameter gradients from the layer input x (in × batch) and dz = ∂C/∂z (out × batch):
+ * dW = dz·xᵀ (no transpose materialised), db = Σ_batch dz. W is not needed, so a first layer skips dx entirely.
+ */
+export const denseParamGradients =
+  <I extends number, B extends number>(x: Matrix<I, B>) =>
+  <O extends number>(dz: Matrix<O, B>): DenseGrads<O, I> => {
+    if (dz.cols !== x.cols) {
+      throw new ShapeError(`denseBackward: dz ${shapeOf(dz)} and x ${shapeOf(x)} have different batch sizes`)
+    }
+    return { dW: matmulTranspose(x)(dz), db: sumColumns(dz) }
+  }
+
+/**
+ * The full backward pass of z = W·x + b, from dz = ∂C/∂z (out × batch):
+ * dW = dz·xᵀ, db = Σ_batch dz (reduced exactly like dW: ∂z/∂b = 1), dx = Wᵀ·dz (in × batch).
+ */
+export const denseBackward =
+  <O extends number, I extends number, B extends number>(p: DenseParams<O, I>, x: Matrix<I, B>) =>
+  (dz: Matrix<O, B>): DenseGrads<O, I> & { readonly dx: Matrix<I, B> } => {
+    checkParams('denseBackward', p, x)
+    if (dz.rows !== p.W.rows) {
+      throw new ShapeError(`denseBackward: dz must have ${p.W.rows} rows for W ${shapeOf(p.W)}, got ${shapeOf(dz)}`)
+    }
+    return { ...denseParamGradients(x)(dz), dx: transposeMatmul(dz)(p.W) }
+  }

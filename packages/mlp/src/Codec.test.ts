@@ -1,0 +1,81 @@
+import { test as fcTest } from '@fast-check/vitest'
+import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
+import * as M from '@puregrad/tensor/Matrix'
+import { key } from '@puregrad/tensor/Random'
+import { describe, expect, it } from 'vitest'
+import { decodeModel, encodeModel } from './Codec.js'
+import * as I from './Init.js'
+import { notebookXor } from './Spec.js'
+import type { MlpSpec } from './Spec.js'
+
+const example = {
+  format: 'puregrad/mlp',
+  version: 1,
+  spec: { widths: [2, 2, 1], activations: ['sigmoid', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'sum' },
+  layers: [
+    { W: [[0.1, -0.2], [0.3, 0.4]], b: [0.0, 0.1] },
+    { W: [[0.5, -0.6]], b: [0.2] }
+  ]
+}
+
+const withLayer = (l: number, layer: unknown) => ({ ...example, layers: example.layers.map((x, i) => (i === l ? layer : x)) })
+
+describe('decodeModel', () => {
+  it('reads the documented example', () => {
+    const r = decodeModel(example)
+    expect(E.isRight(r)).toBe(true)
+    if (E.isLeft(r)) return
+    expect(r.right.spec).toEqual(notebookXor)
+    expect(M.toRows(r.right.params[0]!.W)).toEqual([[0.1, -0.2], [0.3, 0.4]])
+    expect(M.toRows(r.right.params[1]!.b)).toEqual([[0.2]])
+  })
+  it.each<[string, unknown, ReadonlyArray<string>]>([
+    ['not an object', '{"format"', ['the document: expected a puregrad/mlp model object, got string']],
+    ['an array', [], ['the document: expected a puregrad/mlp model object, got an array']],
+    ['a wrong format tag', { ...example, format: 'keras' }, ['format: expected "puregrad/mlp", got "keras": this is not a puregrad model file']],
+    ['a missing format tag', { spec: example.spec }, ['format: expected "puregrad/mlp", got nothing: this is not a puregrad model file']],
+    ['a newer version', { ...example, version: 2 }, ['version: expected 1, got 2: this build reads version 1 only']],
+    ['a transposed W', withLayer(1, { W: [[0.5], [-0.6]], b: [0.2] }), ['layers[1].W: expected 1×2, got 2×1']],
+    ['a short b', withLayer(0, { W: [[0.1, -0.2], [0.3, 0.4]], b: [0.0] }), ['layers[0].b: expected 2 entries, got 1']],
+    ['a ragged W', withLayer(0, { W: [[0.1, -0.2], [0.3]], b: [0.0, 0.1] }), ['layers[0].W[1]: expected 2 numbers (as W[0]), got 1']],
+    ['a string in W', withLayer(0, { W: [[0.1, '-0.2'], [0.3, 0.4]], b: [0.0, 0.1] }), ['layers[0].W[0][1]: expected number, got "-0.2"']],
+    ['a non-finite number', withLayer(1, { W: [[0.5, NaN]], b: [Infinity] }), ['layers[1].W[0][1]: expected a finite number, got NaN', 'layers[1].b[0]: expected a finite number, got Infinity']],
+    ['a missing b', withLayer(1, { W: [[0.5, -0.6]] }), ['layers[1].b: expected Array<number>, got nothing']],
+    ['too many layers', { ...example, layers: [...example.layers, example.layers[1]] }, ['layers: expected 2 layers for widths [2, 2, 1], got 3']],
+    ['an unknown activation', { ...example, spec: { ...example.spec, activations: ['sigmoid', 'gelu'] } }, ['spec.activations[1]: expected an activation name, got "gelu"']],
+    ['a spec that does not validate', { ...example, spec: { ...example.spec, widths: [2, 0, 1] } }, ['spec.widths[1]: expected a positive integer, got 0']],
+    ['a loss that does not fit the output', { ...example, spec: { ...example.spec, activations: ['sigmoid', 'relu'] } }, ['spec.loss: binaryCrossEntropy needs a sigmoid output layer, got relu']]
+  ])('rejects %s, naming the path', (_, input, errors) => {
+    expect(decodeModel(input)).toEqual(E.left(errors))
+  })
+  fcTest.prop([fc.anything()])('never throws on garbage', (u) => {
+    expect(E.isLeft(decodeModel(u))).toBe(true)
+  })
+  fcTest.prop([fc.jsonValue()])('never throws on garbage inside a well-tagged document', (junk) => {
+    for (const doc of [{ ...example, spec: junk }, { ...example, layers: junk }, withLayer(0, junk), withLayer(1, { W: junk, b: [0] })]) {
+      expect(['Left', 'Right']).toContain(decodeModel(doc)._tag)
+    }
+  })
+})
+
+describe('round trip', () => {
+  fcTest.prop([fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 4 }), fc.nat()])(
+    'decode(encode(m)) is bit-identical, through JSON text too',
+    (widths, seed) => {
+      const spec: MlpSpec = { widths, activations: widths.slice(1).map(() => 'tanh'), loss: 'meanSquaredError', reduction: 'mean' }
+      const params = I.init(I.standardNormal)(key(seed), spec)
+      for (const doc of [encodeModel(spec, params), JSON.parse(JSON.stringify(encodeModel(spec, params)))]) {
+        const back = decodeModel(doc)
+        expect(E.isRight(back)).toBe(true)
+        if (E.isLeft(back)) return
+        expect(back.right.spec).toEqual(spec)
+        expect(back.right.params.every((p, l) => M.equals(p.W, params[l]!.W) && M.equals(p.b, params[l]!.b))).toBe(true)
+      }
+    }
+  )
+  it('encodes W as rows and b as a flat array', () => {
+    const params = [{ W: M.unsafeFromArray(2, 2, [0.1, -0.2, 0.3, 0.4]), b: M.column([0, 0.1]) }, { W: M.row([0.5, -0.6]), b: M.column([0.2]) }]
+    expect(encodeModel(notebookXor, params)).toEqual(example)
+  })
+})

@@ -1,0 +1,100 @@
+/**
+ * A multilayer perceptron as data: a spec and a readonly array of dense `{ W, b }` records. Prediction and gradients
+ * are composed from @puregrad/grad's VJPs, so the chain rule is not derived again here.
+ *
+ * @since 0.1.0
+ */
+import { pipe } from 'fp-ts/lib/function.js'
+import * as Act from '@puregrad/grad/Activation'
+import type { DenseParams } from '@puregrad/grad/Dense'
+import * as Loss from '@puregrad/grad/Loss'
+import * as V from '@puregrad/grad/Vjp'
+import type { Matrix } from '@puregrad/tensor/Matrix'
+import { ShapeError, shapeOf } from '@puregrad/tensor/Matrix'
+import type { MlpSpec } from './Spec.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** One `{ W, b }` per layer; W of layer l is widths[l+1] × widths[l]. Gradients have exactly this shape. */
+export type Params = ReadonlyArray<DenseParams>
+
+/** Inputs x (widths[0] × B) and targets y (widths[L] × B), one example per column. */
+export interface Batch {
+  readonly x: Matrix
+  readonly y: Matrix
+}
+
+export interface LossAndGradients {
+  readonly loss: number
+  readonly grads: Params
+}
+
+// -------------------------------------------------------------------------------------
+// internal
+// -------------------------------------------------------------------------------------
+
+const checkParams = (spec: MlpSpec, params: Params): void => {
+  if (params.length !== spec.widths.length - 1) {
+    throw new ShapeError(`Mlp: the spec has ${spec.widths.length - 1} layers, the parameters ${params.length}`)
+  }
+  params.forEach(({ W, b }, l) => {
+    const out = spec.widths[l + 1]!, inputs = spec.widths[l]!
+    if (W.rows !== out || W.cols !== inputs || b.rows !== out || b.cols !== 1) {
+      throw new ShapeError(`Mlp: layer ${l} expects W ${out}×${inputs} and b ${out}×1, got W ${shapeOf(W)} and b ${shapeOf(b)}`)
+    }
+  })
+}
+
+/**
+ * The hidden part of the network as a VJP: dense layers with their activations, then the output layer's affine map
+ * (its activation is fused with the loss). The first layer does not differentiate its input: x is data.
+ */
+const body = (spec: MlpSpec): V.Differentiable<Params, Matrix, Matrix, null> => {
+  const last = spec.activations.length - 1
+  const layers = spec.activations.map((name, l) => (l === last ? V.affine() : V.dense(Act.byName[name])))
+  const first = last === 0 ? V.affine({ inputGradient: false }) : V.dense(Act.byName[spec.activations[0]!], { inputGradient: false })
+  return V.stack(first, ...layers.slice(1))
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * The network from inputs to the scalar loss against targets y, as one Differentiable: useful to compose further
+ * (a regulariser, a bigger model) or to gradient-check.
+ */
+export const objective =
+  (spec: MlpSpec) =>
+  (y: Matrix): V.Differentiable<Params, Matrix, number, null> => {
+    const output = Act.byName[spec.activations[spec.activations.length - 1]!]
+    return pipe(body(spec), V.andThen(V.outputLoss(output, Loss.byName[spec.loss], spec.reduction)(y)))
+  }
+
+/** The network's outputs a_L (widths[L] × B) for inputs x (widths[0] × B). */
+export const predict =
+  (spec: MlpSpec, params: Params) =>
+  (x: Matrix): Matrix => {
+    checkParams(spec, params)
+    const output = Act.byName[spec.activations[spec.activations.length - 1]!]
+    return output.forward(V.forward(body(spec))(params, x))
+  }
+
+/** The loss on a batch and its gradients with respect to every parameter (same shape as params). */
+export const lossAndGradients =
+  (spec: MlpSpec) =>
+  (params: Params, batch: Batch): LossAndGradients => {
+    checkParams(spec, params)
+    const { value, dp } = V.valueAndGrad(objective(spec)(batch.y))(params, batch.x)
+    return { loss: value, grads: dp }
+  }
+
+/** The loss on a batch, without gradients. */
+export const loss =
+  (spec: MlpSpec) =>
+  (params: Params, batch: Batch): number => {
+    checkParams(spec, params)
+    return V.forward(objective(spec)(batch.y))(params, batch.x)
+  }

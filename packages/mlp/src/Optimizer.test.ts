@@ -1,0 +1,96 @@
+import * as E from 'fp-ts/lib/Either.js'
+import * as M from '@puregrad/tensor/Matrix'
+import { key, normal, split } from '@puregrad/tensor/Random'
+import { describe, expect, it } from 'vitest'
+import { repeat } from './Data.js'
+import * as I from './Init.js'
+import type { Params } from './Mlp.js'
+import * as O from './Optimizer.js'
+import { uniform } from './Spec.js'
+import { initialState, train } from './Train.js'
+
+const theta: Params = [{ W: M.row([1, 2]), b: M.column([0.5]) }]
+const g: Params = [{ W: M.row([0.1, -0.2]), b: M.column([0.3]) }]
+const flat = (p: Params): Array<number> => p.flatMap(({ W, b }) => [...W.data, ...b.data])
+const close = (actual: ReadonlyArray<number>, expected: ReadonlyArray<number>): void =>
+  expect(actual.map((v, i) => Math.abs(v - expected[i]!) < 1e-12)).toEqual(expected.map(() => true))
+
+const firstUpdate = <S>(opt: O.Optimizer<S>, grads: Params = g): readonly [Params, S] => opt.update(grads, opt.init(theta), theta)
+
+describe('first updates by hand (θ = (1, 2, 0.5), g = (0.1, −0.2, 0.3))', () => {
+  it('sgd(0.5): −0.5·g', () => close(flat(firstUpdate(O.sgd(0.5))[0]), [-0.05, 0.1, -0.15]))
+  it('momentum(0.5, 0.9): t = g then −0.5·t; the second step uses t = 0.9·g + g', () => {
+    const opt = O.momentum(0.5, 0.9)
+    const [u1, s1] = firstUpdate(opt)
+    close(flat(u1), [-0.05, 0.1, -0.15])
+    close(flat(opt.update(g, s1, theta)[0]), [-0.095, 0.19, -0.285])
+  })
+  it('momentum with Nesterov: −0.5·(0.9·t + g) = −0.95·g at the first step', () =>
+    close(flat(firstUpdate(O.momentum(0.5, 0.9, { nesterov: true }))[0]), [-0.095, 0.19, -0.285]))
+  it('adam(0.1): bias correction makes the first step −0.1·g/(|g| + ε)', () => {
+    const eps = 1e-8
+    close(flat(firstUpdate(O.adam(0.1))[0]), [0.1, -0.2, 0.3].map((v) => (-0.1 * v) / (Math.abs(v) + eps)))
+  })
+  it('clipByGlobalNorm(0.1) rescales to norm 0.1 and leaves small gradients alone', () => {
+    const norm = Math.sqrt(0.01 + 0.04 + 0.09)
+    close(flat(firstUpdate(O.clipByGlobalNorm(0.1))[0]), [0.1, -0.2, 0.3].map((v) => (v * 0.1) / norm))
+    expect(firstUpdate(O.clipByGlobalNorm(1))[0]).toBe(g)
+    expect(O.globalNorm(g)).toBeCloseTo(norm, 15)
+  })
+  it('addDecayedWeights(0.01) then sgd(1): −(g + 0.01·θ)', () =>
+    close(flat(firstUpdate(O.chain(O.addDecayedWeights(0.01), O.scaleByLearningRate(1)))[0]), [-0.11, 0.18, -0.305]))
+  it('applyIfFinite skips non-finite gradients, keeps the inner state and counts the skips', () => {
+    const opt = O.applyIfFinite(O.momentum(0.5, 0.9))
+    const bad: Params = [{ W: M.row([NaN, 1]), b: M.column([Infinity]) }]
+    const s0 = opt.init(theta)
+    const [u, s1] = opt.update(bad, s0, theta)
+    expect(flat(u)).toEqual([0, 0, 0])
+    expect([s1.skipped, s1.lastFinite]).toEqual([1, false])
+    expect(s1.inner).toBe(s0.inner)
+    const [u2, s2] = opt.update(g, s1, theta)
+    close(flat(u2), [-0.05, 0.1, -0.15])
+    expect([s2.skipped, s2.lastFinite]).toEqual([1, true])
+  })
+  it('a schedule is read at the update count', () => {
+    const opt = O.sgd((step) => 1 / (step + 1))
+    const [, s1] = firstUpdate(opt)
+    close(flat(opt.update(g, s1, theta)[0]), [-0.05, 0.1, -0.15])
+  })
+  it('applyUpdates adds leaf by leaf into a new tree', () => {
+    const next = O.applyUpdates(theta, g)
+    close(flat(next), [1.1, 1.8, 0.8])
+    expect(flat(theta)).toEqual([1, 2, 0.5])
+  })
+})
+
+describe('schedules', () => {
+  it('constant, exponential and cosine decay', () => {
+    expect(O.constant(0.3)(1000)).toBe(0.3)
+    expect(O.exponentialDecay({ rate: 1, decayRate: 0.5, transitionSteps: 10 })(20)).toBe(0.25)
+    expect(O.exponentialDecay({ rate: 1, decayRate: 0.5, transitionSteps: 10 })(5)).toBeCloseTo(Math.SQRT1_2, 15)
+    expect(O.exponentialDecay({ rate: 1, decayRate: 0.5, transitionSteps: 10, staircase: true })(19)).toBe(0.5)
+    const cos = O.cosineDecay({ rate: 2, decaySteps: 100, alpha: 0.1 })
+    expect([cos(0), cos(50), cos(100), cos(500)].map((v) => +v.toFixed(12))).toEqual([2, 1.1, 0.2, 0.2])
+  })
+})
+
+describe('every optimizer reduces the loss of a small regression', () => {
+  const spec = uniform([3, 1], 'identity', 'meanSquaredError', 'mean')
+  const [kx, kw] = split(key(4), 2)
+  const x = normal(kx!, 3, 32)
+  const y = M.matmul(x)(normal(kw!, 1, 3))
+  const optimizers: ReadonlyArray<[string, O.Optimizer<unknown>]> = [
+    ['sgd', O.sgd(0.1) as O.Optimizer<unknown>],
+    ['momentum', O.momentum(0.05, 0.9) as O.Optimizer<unknown>],
+    ['nesterov', O.momentum(0.05, 0.9, { nesterov: true }) as O.Optimizer<unknown>],
+    ['adam', O.adam(0.05) as O.Optimizer<unknown>],
+    ['clipped sgd with decay', O.chain(O.clipByGlobalNorm(1), O.addDecayedWeights(1e-4), O.scaleByLearningRate(O.cosineDecay({ rate: 0.1, decaySteps: 50 }))) as O.Optimizer<unknown>]
+  ]
+  it.each(optimizers)('%s', (_, opt) => {
+    const params = I.init(I.glorotUniform)(key(5), spec)
+    const result = train(spec, opt)(initialState(opt)(params), repeat({ x, y }, 50))
+    const first = train(spec, opt)(initialState(opt)(params), repeat({ x, y }, 1))
+    expect(E.isRight(result) && E.isRight(first)).toBe(true)
+    if (E.isRight(result) && E.isRight(first)) expect(result.right.loss!).toBeLessThan(0.5 * first.right.loss!)
+  })
+})

@@ -1,0 +1,214 @@
+/**
+ * Optimizers shaped like optax: a pair of pure functions `{ init, update }` with a typed state. `update` turns
+ * gradients into updates and a new state; `applyUpdates` adds the updates to the parameters, separately.
+ * Small transformations (`scaleByLearningRate`, `traceMomentum`, `scaleByAdam`, `clipByGlobalNorm`,
+ * `addDecayedWeights`, `applyIfFinite`) are composed with `chain`; `sgd`, `momentum` and `adam` are such chains.
+ *
+ * Parameters, gradients and updates are parameter trees (see @puregrad/tensor's Tree) of one structure.
+ *
+ * @since 0.1.0
+ */
+import * as M from '@puregrad/tensor/Matrix'
+import type { Matrix } from '@puregrad/tensor/Matrix'
+import * as T from '@puregrad/tensor/Tree'
+import type { Tree } from '@puregrad/tensor/Tree'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A gradient transformation: `update(grads, state, params)` returns the updates (shaped like grads) and the new state. */
+export interface Optimizer<S> {
+  readonly init: (params: Tree) => S
+  readonly update: <P extends Tree>(grads: P, state: S, params: P) => readonly [updates: P, state: S]
+}
+
+/** A learning rate as a function of the step (0 for the first update). */
+export type Schedule = (step: number) => number
+
+/** The state of a transformation that needs none. */
+export type EmptyState = Readonly<Record<string, never>>
+
+const emptyState: EmptyState = {}
+
+// -------------------------------------------------------------------------------------
+// schedules
+// -------------------------------------------------------------------------------------
+
+/** The same rate at every step. */
+export const constant =
+  (rate: number): Schedule =>
+  () =>
+    rate
+
+/** rate·decayRate^(step / transitionSteps), the exponent floored when `staircase` is true. */
+export const exponentialDecay =
+  ({ rate, decayRate, transitionSteps, staircase = false }: { rate: number; decayRate: number; transitionSteps: number; staircase?: boolean }): Schedule =>
+  (step) => {
+    const p = step / transitionSteps
+    return rate * decayRate ** (staircase ? Math.floor(p) : p)
+  }
+
+/** Cosine decay from `rate` to `alpha·rate` over `decaySteps`, then flat: rate·((1 − α)·½(1 + cos(π·min(t, T)/T)) + α). */
+export const cosineDecay =
+  ({ rate, decaySteps, alpha = 0 }: { rate: number; decaySteps: number; alpha?: number }): Schedule =>
+  (step) => {
+    const t = Math.min(step, decaySteps) / decaySteps
+    return rate * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * t)) + alpha)
+  }
+
+// -------------------------------------------------------------------------------------
+// transformations
+// -------------------------------------------------------------------------------------
+
+export interface CountState {
+  readonly count: number
+}
+
+/** updates = −rate(step)·updates: the descent direction. A number is a constant schedule. */
+export const scaleByLearningRate = (rate: number | Schedule): Optimizer<CountState> => {
+  const schedule = typeof rate === 'number' ? constant(rate) : rate
+  return {
+    init: () => ({ count: 0 }),
+    update: (grads, state) => [T.map(M.scale(-schedule(state.count)))(grads), { count: state.count + 1 }]
+  }
+}
+
+export interface TraceState {
+  readonly trace: Tree
+}
+
+/**
+ * Momentum (optax.trace): t ← decay·t + g; updates = t, or decay·t + g with Nesterov's look-ahead.
+ */
+export const traceMomentum = (decay: number, { nesterov = false } = {}): Optimizer<TraceState> => ({
+  init: (params) => ({ trace: T.map((m) => M.zeros(m.rows, m.cols))(params) }),
+  update: (grads, state) => {
+    const trace = T.zipWith(state.trace as typeof grads, (g, t) => M.axpy(decay, t)(g))(grads)
+    const updates = nesterov ? T.zipWith(trace, (g, t) => M.axpy(decay, t)(g))(grads) : trace
+    return [updates, { trace }]
+  }
+})
+
+export interface AdamState {
+  readonly count: number
+  readonly mu: Tree
+  readonly nu: Tree
+}
+
+/**
+ * Adam's scaling (Kingma & Ba, 2015): μ ← β₁μ + (1 − β₁)g, ν ← β₂ν + (1 − β₂)g², then with bias correction
+ * μ̂ = μ/(1 − β₁ᵗ), ν̂ = ν/(1 − β₂ᵗ): updates = μ̂ / (√ν̂ + ε).
+ */
+export const scaleByAdam = ({ b1 = 0.9, b2 = 0.999, eps = 1e-8 } = {}): Optimizer<AdamState> => ({
+  init: (params) => {
+    const zeros = T.map((m) => M.zeros(m.rows, m.cols))(params)
+    return { count: 0, mu: zeros, nu: zeros }
+  },
+  update: (grads, state) => {
+    const count = state.count + 1
+    const mu = T.zipWith(state.mu as typeof grads, (g, m) => moment(g, m, b1, 1))(grads)
+    const nu = T.zipWith(state.nu as typeof grads, (g, v) => moment(g, v, b2, 2))(grads)
+    const c1 = 1 - b1 ** count
+    const c2 = 1 - b2 ** count
+    const updates = T.zipWith(nu, (m, v) => {
+      const out = new Float64Array(m.data.length)
+      for (let i = 0; i < out.length; i++) out[i] = m.data[i]! / c1 / (Math.sqrt(v.data[i]! / c2) + eps)
+      return M.unsafeWrap(m.rows, m.cols, out)
+    })(mu)
+    return [updates, { count, mu, nu }]
+  }
+})
+
+/** β·m + (1 − β)·gᵖ, entry by entry (p = 1 for the mean, 2 for the uncentred variance). */
+const moment = (g: Matrix, m: Matrix, beta: number, power: 1 | 2): Matrix => {
+  const out = new Float64Array(g.data.length)
+  for (let i = 0; i < out.length; i++) {
+    const x = g.data[i]!
+    out[i] = beta * m.data[i]! + (1 - beta) * (power === 1 ? x : x * x)
+  }
+  return M.unsafeWrap(g.rows, g.cols, out)
+}
+
+/** The L2 norm of a whole tree: √(Σ over every leaf and entry of g²). */
+export const globalNorm = (tree: Tree): number => Math.sqrt(T.reduce(0, (acc, m: Matrix) => acc + M.inner(m, m))(tree))
+
+/** Scales the whole tree by maxNorm/‖g‖ when its global norm exceeds maxNorm, keeping its direction. */
+export const clipByGlobalNorm = (maxNorm: number): Optimizer<EmptyState> => ({
+  init: () => emptyState,
+  update: (grads) => {
+    const norm = globalNorm(grads)
+    return [norm > maxNorm ? T.map(M.scale(maxNorm / norm))(grads) : grads, emptyState]
+  }
+})
+
+/** updates = g + λ·params: L2 weight decay, to place before the learning-rate scaling. */
+export const addDecayedWeights = (weightDecay: number): Optimizer<EmptyState> => ({
+  init: () => emptyState,
+  update: (grads, state, params) => [T.zipWith(params, (g, p) => M.axpy(weightDecay, p)(g))(grads), state]
+})
+
+export interface ApplyIfFiniteState<S> {
+  readonly inner: S
+  /** How many updates were skipped in all. */
+  readonly skipped: number
+  /** Whether the last gradients were finite. */
+  readonly lastFinite: boolean
+}
+
+/**
+ * Runs `inner` only when every gradient entry is finite; otherwise returns zero updates, keeps the inner state
+ * (so momentum and Adam's moments are not poisoned by a NaN) and counts the skip.
+ */
+export const applyIfFinite = <S>(inner: Optimizer<S>): Optimizer<ApplyIfFiniteState<S>> => ({
+  init: (params) => ({ inner: inner.init(params), skipped: 0, lastFinite: true }),
+  update: (grads, state, params) => {
+    if (T.leaves(grads).every(M.allFinite)) {
+      const [updates, innerState] = inner.update(grads, state.inner, params)
+      return [updates, { inner: innerState, skipped: state.skipped, lastFinite: true }]
+    }
+    return [T.map((m) => M.zeros(m.rows, m.cols))(grads), { ...state, skipped: state.skipped + 1, lastFinite: false }]
+  }
+})
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/** Applies the transformations in order, each to the previous one's updates; the state is the tuple of their states. */
+export const chain = <S extends ReadonlyArray<unknown>>(
+  ...transforms: { readonly [K in keyof S]: Optimizer<S[K]> }
+): Optimizer<Readonly<S>> => ({
+  init: (params) => transforms.map((t) => t.init(params)) as unknown as S,
+  update: (grads, state, params) => {
+    let updates = grads
+    const states = transforms.map((t, i) => {
+      const [next, s] = (t as Optimizer<unknown>).update(updates, state[i], params)
+      updates = next
+      return s
+    })
+    return [updates, states as unknown as S]
+  }
+})
+
+// -------------------------------------------------------------------------------------
+// optimizers
+// -------------------------------------------------------------------------------------
+
+/** Plain gradient descent: θ ← θ − rate·g. */
+export const sgd = (rate: number | Schedule): Optimizer<readonly [CountState]> => chain(scaleByLearningRate(rate))
+
+/** Heavy-ball momentum: t ← β·t + g, θ ← θ − rate·t (with `nesterov`, θ ← θ − rate·(β·t + g)). */
+export const momentum = (rate: number | Schedule, beta = 0.9, { nesterov = false } = {}): Optimizer<readonly [TraceState, CountState]> =>
+  chain(traceMomentum(beta, { nesterov }), scaleByLearningRate(rate))
+
+/** Adam: θ ← θ − rate·μ̂/(√ν̂ + ε). */
+export const adam = (rate: number | Schedule, options: { b1?: number; b2?: number; eps?: number } = {}): Optimizer<readonly [AdamState, CountState]> =>
+  chain(scaleByAdam(options), scaleByLearningRate(rate))
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** θ + updates, leaf by leaf: a new parameter tree. */
+export const applyUpdates = <P extends Tree>(params: P, updates: P): P => T.zipWith(updates, (p, u) => M.add(u)(p))(params)

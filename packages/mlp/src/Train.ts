@@ -1,0 +1,177 @@
+/**
+ * Training as a fold: `step` maps a state and a batch to the next state; `train` folds it over an iterable of
+ * batches; `scan` yields the lazy sequence of states, so progress, history and early stopping are plain consumers.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as O from 'fp-ts/lib/Option.js'
+import type { Batch, Params } from './Mlp.js'
+import { lossAndGradients } from './Mlp.js'
+import type { Optimizer } from './Optimizer.js'
+import { applyUpdates } from './Optimizer.js'
+import type { MlpSpec } from './Spec.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Everything a training step changes. `loss` is the batch loss at the parameters the step started from. */
+export interface TrainState<S> {
+  readonly params: Params
+  readonly optState: S
+  /** Steps taken so far. */
+  readonly step: number
+  /** The loss of the last step; null before the first. */
+  readonly loss: number | null
+}
+
+/** Training met a NaN or infinite loss: `last` is the last state whose loss was finite (or the initial state). */
+export interface NonFiniteLoss<S> {
+  readonly _tag: 'NonFiniteLoss'
+  readonly step: number
+  readonly loss: number
+  readonly last: TrainState<S>
+  readonly message: string
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/** Step 0: the parameters and the optimizer's initial state. */
+export const initialState =
+  <S>(optimizer: Optimizer<S>) =>
+  (params: Params): TrainState<S> => ({ params, optState: optimizer.init(params), step: 0, loss: null })
+
+// -------------------------------------------------------------------------------------
+// training
+// -------------------------------------------------------------------------------------
+
+/** One step: loss and gradients on the batch, the optimizer's updates, the new parameters. */
+export const step = <S>(spec: MlpSpec, optimizer: Optimizer<S>) => {
+  const gradients = lossAndGradients(spec)
+  return (state: TrainState<S>, batch: Batch): TrainState<S> => {
+    const { loss, grads } = gradients(state.params, batch)
+    const [updates, optState] = optimizer.update(grads, state.optState, state.params)
+    return { params: applyUpdates(state.params, updates), optState, step: state.step + 1, loss }
+  }
+}
+
+/**
+ * The states after each batch, lazily (a generator: iterate it once). It ends after the first state whose loss
+ * is not finite, so a consumer never trains on from NaN parameters.
+ */
+export const scan =
+  <S>(spec: MlpSpec, optimizer: Optimizer<S>) =>
+  function* (state0: TrainState<S>, batches: Iterable<Batch>): Generator<TrainState<S>, void, undefined> {
+    const next = step(spec, optimizer)
+    let state = state0
+    for (const batch of batches) {
+      state = next(state, batch)
+      yield state
+      if (!Number.isFinite(state.loss)) return
+    }
+  }
+
+/**
+ * The fold of `step` over the batches: Right(final state), or Left(NonFiniteLoss) naming the step where the loss
+ * stopped being finite, with the last good state.
+ */
+export const train =
+  <S>(spec: MlpSpec, optimizer: Optimizer<S>) =>
+  (state0: TrainState<S>, batches: Iterable<Batch>): E.Either<NonFiniteLoss<S>, TrainState<S>> =>
+    finish(state0, scan(spec, optimizer)(state0, batches))
+
+/** Runs a sequence of states to its end: Right(last state) or Left(NonFiniteLoss). */
+export const finish = <S>(state0: TrainState<S>, states: Iterable<TrainState<S>>): E.Either<NonFiniteLoss<S>, TrainState<S>> => {
+  let last = state0
+  for (const s of states) {
+    if (s.loss !== null && !Number.isFinite(s.loss)) {
+      return E.left({
+        _tag: 'NonFiniteLoss',
+        step: s.step,
+        loss: s.loss,
+        last,
+        message: `the loss became ${s.loss} at step ${s.step}; try a smaller learning rate or gradient clipping`
+      })
+    }
+    last = s
+  }
+  return E.right(last)
+}
+
+// -------------------------------------------------------------------------------------
+// consumers
+// -------------------------------------------------------------------------------------
+
+export interface HistoryEntry {
+  readonly step: number
+  readonly loss: number
+}
+
+/** The loss after every step. */
+export const history = <S>(states: Iterable<TrainState<S>>): ReadonlyArray<HistoryEntry> => {
+  const out: Array<HistoryEntry> = []
+  for (const s of states) if (s.loss !== null) out.push({ step: s.step, loss: s.loss })
+  return out
+}
+
+/** The states up to and including the first that satisfies `predicate`. */
+export const stopWhen =
+  <S>(predicate: (state: TrainState<S>) => boolean) =>
+  function* (states: Iterable<TrainState<S>>): Generator<TrainState<S>, void, undefined> {
+    for (const s of states) {
+      yield s
+      if (predicate(s)) return
+    }
+  }
+
+/** Calls `f` on every state as it passes (progress bars, logging) and yields it unchanged. */
+export const tap =
+  <S>(f: (state: TrainState<S>) => void) =>
+  function* (states: Iterable<TrainState<S>>): Generator<TrainState<S>, void, undefined> {
+    for (const s of states) {
+      f(s)
+      yield s
+    }
+  }
+
+/** The last state of a sequence, if any. */
+export const last = <S>(states: Iterable<TrainState<S>>): O.Option<TrainState<S>> => {
+  let out: O.Option<TrainState<S>> = O.none
+  for (const s of states) out = O.some(s)
+  return out
+}
+
+export interface EarlyStoppingResult<S> {
+  /** The state with the lowest loss: its parameters are the ones to keep. */
+  readonly best: TrainState<S>
+  /** Where training stopped. */
+  readonly last: TrainState<S>
+  /** True when `patience` steps passed without an improvement of more than `minDelta`. */
+  readonly stoppedEarly: boolean
+}
+
+/**
+ * Consumes states until the loss has not improved on the best by more than `minDelta` for `patience` steps in a row.
+ * Returns none for an empty sequence.
+ */
+export const earlyStopping =
+  ({ patience, minDelta = 0 }: { readonly patience: number; readonly minDelta?: number }) =>
+  <S>(states: Iterable<TrainState<S>>): O.Option<EarlyStoppingResult<S>> => {
+    let best: TrainState<S> | undefined
+    let lastState: TrainState<S> | undefined
+    let waited = 0
+    for (const s of states) {
+      lastState = s
+      if (s.loss === null) continue
+      if (best === undefined || s.loss < best.loss! - minDelta) {
+        best = s
+        waited = 0
+      } else if (++waited >= patience) {
+        return O.some({ best, last: s, stoppedEarly: true })
+      }
+    }
+    return best === undefined || lastState === undefined ? O.none : O.some({ best, last: lastState, stoppedEarly: false })
+  }

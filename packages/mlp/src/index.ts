@@ -1,0 +1,14 @@
+/**
+ * @puregrad/mlp: multilayer perceptrons as immutable records, optax-style optimizers, training as a fold,
+ * datasets and batches, and a model file codec.
+ *
+ * @since 0.1.0
+ */
+export * as Codec from './Codec.js'
+export * as Convergence from './Convergence.js'
+export * as Data from './Data.js'
+export * as Init from './Init.js'
+export * as Mlp from './Mlp.js'
+export * as Optimizer from './Optimizer.js'
+export * as Spec from './Spec.js'
+export * as Train from './Train.js'

@@ -1,0 +1,226 @@
+/**
+ * Command-line options: argv is split into flags, then every value is decoded with io-ts into typed options.
+ * Nothing here touches the terminal or files: a problem is a `UsageError` value, reported by main.ts.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import * as Act from '@puregrad/grad/Activation'
+import type { ActivationName } from '@puregrad/grad/Activation'
+import type { Reduction } from '@puregrad/grad/Loss'
+import * as Init from '@puregrad/mlp/Init'
+import type { InitName } from '@puregrad/mlp/Init'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export type OptimizerName = 'sgd' | 'momentum' | 'adam'
+
+export interface Options {
+  readonly seed: number
+  readonly steps: number
+  readonly lr: number
+  readonly hidden: ReadonlyArray<number>
+  readonly activation: ActivationName
+  readonly init: InitName
+  readonly optimizer: OptimizerName
+  readonly reduction: Reduction
+  readonly restarts: number
+  readonly sweep: number | undefined
+  readonly save: string | undefined
+  readonly load: string | undefined
+  readonly report: string | undefined
+  readonly json: boolean
+  readonly quiet: boolean
+  readonly help: boolean
+  /** Flags the user gave explicitly (so --load can refuse architecture flags it would ignore). */
+  readonly given: ReadonlySet<string>
+}
+
+/** The notebook's recipe, from a seed that converges. */
+export const defaults = {
+  seed: 1,
+  steps: 1000,
+  lr: 1,
+  hidden: [2],
+  activation: 'sigmoid',
+  init: 'standardNormal',
+  optimizer: 'sgd',
+  reduction: 'sum',
+  restarts: 0
+} as const
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+// -------------------------------------------------------------------------------------
+// codecs for flag values (strings from argv)
+// -------------------------------------------------------------------------------------
+
+const fromString = <A>(name: string, parse: (s: string) => A | undefined): t.Type<A, string, unknown> =>
+  new t.Type<A, string, unknown>(
+    name,
+    (_): _ is A => false,
+    (u, c) => {
+      const parsed = typeof u === 'string' ? parse(u.trim()) : undefined
+      return parsed === undefined ? t.failure(u, c, name) : t.success(parsed)
+    },
+    String
+  )
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
+const integerIn = (name: string, min: number, max: number) =>
+  fromString(name, (s) => {
+    if (!/^\d+$/.test(s)) return undefined
+    const n = Number(s)
+    return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined
+  })
+
+const positiveNumber = fromString('a positive number', (s) => {
+  const n = DECIMAL.test(s) ? Number(s) : NaN
+  return Number.isFinite(n) && n > 0 ? n : undefined
+})
+
+/** "2" or "4,4": hidden layer widths, each a positive integer up to 1024. */
+const widthList = fromString('a comma-separated list of widths in [1, 1024], e.g. 2 or 4,4', (s) => {
+  const parts = s.split(',').map((p) => p.trim())
+  const widths = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN))
+  return parts.length > 0 && widths.every((w) => Number.isInteger(w) && w >= 1 && w <= 1024) ? widths : undefined
+})
+
+const oneOf = <K extends string>(names: ReadonlyArray<K>) =>
+  fromString(`one of ${names.join(', ')}`, (s) => (names as ReadonlyArray<string>).includes(s) ? (s as K) : undefined)
+
+const valueFlags = {
+  seed: integerIn('an integer in [0, 2^53 − 1]', 0, Number.MAX_SAFE_INTEGER),
+  steps: integerIn('an integer in [0, 10000000]', 0, 10_000_000),
+  lr: positiveNumber,
+  hidden: widthList,
+  activation: oneOf<ActivationName>(Act.names.filter((n) => n !== 'softmax')),
+  init: oneOf<InitName>(Init.names),
+  optimizer: oneOf<OptimizerName>(['sgd', 'momentum', 'adam']),
+  reduction: oneOf<Reduction>(['sum', 'mean']),
+  restarts: integerIn('an integer in [0, 1000]', 0, 1000),
+  sweep: integerIn('an integer in [1, 100000]', 1, 100_000),
+  save: fromString('a file path', (s) => (s === '' ? undefined : s)),
+  load: fromString('a file path', (s) => (s === '' ? undefined : s)),
+  report: fromString('a file path ending in .svg or .html', (s) => (/\.(svg|html?)$/i.test(s) ? s : undefined))
+} as const
+
+const booleanFlags = ['json', 'quiet', 'help'] as const
+
+type ValueFlag = keyof typeof valueFlags
+
+// -------------------------------------------------------------------------------------
+// parsing
+// -------------------------------------------------------------------------------------
+
+const describe = (u: unknown): string => JSON.stringify(u)
+
+/**
+ * Decodes argv (without node and the script). Accepts `--flag value` and `--flag=value`, and `-h`.
+ * Left(UsageError) for an unknown flag, a missing or malformed value, a repeated flag or a conflict.
+ */
+export const parseArgs = (argv: ReadonlyArray<string>): E.Either<UsageError, Options> => {
+  const raw = new Map<string, string>()
+  const flags = new Set<string>()
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '-h') {
+      flags.add('help')
+      continue
+    }
+    const match = /^--([a-z]+)(?:=(.*))?$/s.exec(arg)
+    if (match === null) return E.left(new UsageError(`unexpected argument ${describe(arg)} (flags start with --; see --help)`))
+    const [, name, inline] = match as unknown as [string, string, string | undefined]
+    if ((booleanFlags as ReadonlyArray<string>).includes(name)) {
+      if (inline !== undefined) return E.left(new UsageError(`--${name} takes no value`))
+      flags.add(name)
+      continue
+    }
+    if (!Object.hasOwn(valueFlags, name)) return E.left(new UsageError(`unknown flag --${name} (see --help)`))
+    if (raw.has(name)) return E.left(new UsageError(`--${name} is given twice`))
+    const value = inline ?? argv[++i]
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+      return E.left(new UsageError(`--${name} needs a value: ${valueFlags[name as ValueFlag].name}`))
+    }
+    raw.set(name, value)
+  }
+
+  const decoded: Partial<Record<ValueFlag, unknown>> = {}
+  for (const [name, value] of raw) {
+    const codec = valueFlags[name as ValueFlag] as t.Type<unknown, string, unknown>
+    const result = codec.decode(value)
+    if (E.isLeft(result)) return E.left(new UsageError(`--${name}: expected ${codec.name}, got ${describe(value)}`))
+    decoded[name as ValueFlag] = result.right
+  }
+
+  const given = new Set([...raw.keys(), ...flags])
+  if (raw.has('load')) {
+    const fixed = ['hidden', 'activation', 'init', 'reduction', 'restarts'].filter((f) => raw.has(f))
+    if (fixed.length > 0) {
+      return E.left(new UsageError(`--${fixed[0]} cannot be combined with --load: the model file fixes the network`))
+    }
+  }
+  if (raw.has('sweep')) {
+    const single = ['load', 'save', 'restarts'].filter((f) => raw.has(f))
+    if (single.length > 0) return E.left(new UsageError(`--${single[0]} cannot be combined with --sweep`))
+  }
+  const pick = <K extends ValueFlag, D>(name: K, fallback: D) => (decoded[name] ?? fallback) as D
+
+  return E.right({
+    seed: pick('seed', defaults.seed as number),
+    steps: pick('steps', defaults.steps as number),
+    lr: pick('lr', defaults.lr as number),
+    hidden: pick('hidden', defaults.hidden as ReadonlyArray<number>),
+    activation: pick('activation', defaults.activation as ActivationName),
+    init: pick('init', defaults.init as InitName),
+    optimizer: pick('optimizer', defaults.optimizer as OptimizerName),
+    reduction: pick('reduction', defaults.reduction as Reduction),
+    restarts: pick('restarts', defaults.restarts as number),
+    sweep: pick('sweep', undefined as number | undefined),
+    save: pick('save', undefined as string | undefined),
+    load: pick('load', undefined as string | undefined),
+    report: pick('report', undefined as string | undefined),
+    json: flags.has('json'),
+    quiet: flags.has('quiet'),
+    help: flags.has('help'),
+    given
+  })
+}
+
+export const helpText = `xor-demo: train a small sigmoid network to learn XOR, as in the notebook, with puregrad.
+
+Usage: xor-demo [options]
+       pnpm demo -- [options]
+
+By default it reproduces the notebook: widths [2, 2, 1], sigmoid on every layer, binary cross-entropy summed over
+the batch, N(0, 1) initialisation, plain gradient descent at learning rate 1.0, 1000 full-batch steps, seed 1.
+
+Training
+  --seed N          seed of the initial parameters (default ${defaults.seed})
+  --steps N         full-batch training steps (default ${defaults.steps}); 0 with --load only predicts
+  --lr X            learning rate (default ${defaults.lr})
+  --hidden W[,W…]   hidden layer widths, e.g. 2 or 4,4 (default ${defaults.hidden.join(',')})
+  --activation A    hidden activation: sigmoid, tanh, relu, leakyRelu, identity, softplus (default ${defaults.activation});
+                    the output layer is always a sigmoid
+  --init I          standardNormal, glorotUniform or heNormal (default ${defaults.init})
+  --optimizer O     sgd, momentum or adam (default ${defaults.optimizer})
+  --reduction R     sum or mean: how the loss adds up the four examples (default ${defaults.reduction})
+  --restarts K      while a run ends stuck, retry up to K times with fresh keys split from the seed
+  --sweep N         train seeds seed … seed+N−1 and report how many converge
+
+Files
+  --save FILE       write the trained model (puregrad/mlp JSON), atomically
+  --load FILE       start from a saved model; continue training with the options given
+  --report FILE     write the loss curve and decision boundary as .svg or .html
+
+Output
+  --json            print one JSON document on stdout and nothing else
+  --quiet           print only the results (no progress)
+  -h, --help        show this help
+
+Exit status: 0 on success (also when a run ends stuck: it says so), 1 when a file cannot be read or written,
+2 for a usage error.`

@@ -1,0 +1,149 @@
+/**
+ * The experiment itself: build the network and optimizer from the options, train with restarts, classify the
+ * outcome. Pure apart from the clock and the progress callback: main.ts does the printing.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as M from '@puregrad/tensor/Matrix'
+import { foldIn, key } from '@puregrad/tensor/Random'
+import { repeat } from '@puregrad/mlp/Data'
+import type { Dataset } from '@puregrad/mlp/Data'
+import * as Init from '@puregrad/mlp/Init'
+import type { Params } from '@puregrad/mlp/Mlp'
+import { loss, predict } from '@puregrad/mlp/Mlp'
+import * as O from '@puregrad/mlp/Optimizer'
+import type { MlpSpec } from '@puregrad/mlp/Spec'
+import * as T from '@puregrad/mlp/Train'
+import type { Options } from './cli.js'
+
+// -------------------------------------------------------------------------------------
+// the problem
+// -------------------------------------------------------------------------------------
+
+export const INPUTS: ReadonlyArray<readonly [number, number]> = [
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1]
+]
+export const TARGETS: ReadonlyArray<number> = [0, 1, 1, 0]
+
+/** XOR with the inputs as columns, in the order of INPUTS. */
+export const xor: Dataset = {
+  x: M.unsafeFromArray(2, 4, [...INPUTS.map((p) => p[0]), ...INPUTS.map((p) => p[1])]),
+  y: M.row(TARGETS)
+}
+
+/** A run converged when every output is within this distance of its target. */
+export const CONVERGED_WITHIN = 0.1
+
+/** The network the options describe: hidden layers with the chosen activation, one sigmoid output, BCE. */
+export const specOf = (options: Pick<Options, 'hidden' | 'activation' | 'reduction'>): MlpSpec => ({
+  widths: [2, ...options.hidden, 1],
+  activations: [...options.hidden.map(() => options.activation), 'sigmoid'],
+  loss: 'binaryCrossEntropy',
+  reduction: options.reduction
+})
+
+export const optimizerOf = (options: Pick<Options, 'optimizer' | 'lr'>): O.Optimizer<unknown> => {
+  switch (options.optimizer) {
+    case 'sgd':
+      return O.sgd(options.lr) as O.Optimizer<unknown>
+    case 'momentum':
+      return O.momentum(options.lr, 0.9) as O.Optimizer<unknown>
+    case 'adam':
+      return O.adam(options.lr) as O.Optimizer<unknown>
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// outcomes
+// -------------------------------------------------------------------------------------
+
+export type Verdict = 'converged' | 'stuck' | 'unfinished'
+
+/**
+ * converged: every output within CONVERGED_WITHIN of its target. stuck: the classic XOR local minimum, where at least
+ * two outputs sit near 0.5 (the loss is then near 2·ln 2 with 'sum'). unfinished: neither; more steps may help.
+ */
+export const verdictOf = (outputs: ReadonlyArray<number>): Verdict => {
+  if (outputs.every((o, i) => Math.abs(o - TARGETS[i]!) < CONVERGED_WITHIN)) return 'converged'
+  return outputs.filter((o) => Math.abs(o - 0.5) < 0.15).length >= 2 ? 'stuck' : 'unfinished'
+}
+
+export interface Outcome {
+  readonly spec: MlpSpec
+  readonly params: Params
+  /** Loss of the last step, or the loss at the loaded parameters when no step ran. */
+  readonly loss: number
+  readonly steps: number
+  readonly losses: ReadonlyArray<number>
+  readonly outputs: ReadonlyArray<number>
+  readonly verdict: Verdict
+  /** Which attempt produced this outcome: 0 for the first, r for the r-th restart. */
+  readonly attempt: number
+}
+
+export interface Diverged {
+  readonly message: string
+}
+
+const outputsOf = (spec: MlpSpec, params: Params): ReadonlyArray<number> => Array.from(predict(spec, params)(xor.x).data)
+
+/** Trains from params0 for `steps` full-batch steps, calling `onStep` after each. */
+export const trainFrom = (
+  spec: MlpSpec,
+  params0: Params,
+  options: Pick<Options, 'optimizer' | 'lr' | 'steps'>,
+  onStep: (state: T.TrainState<unknown>) => void,
+  attempt = 0
+): E.Either<Diverged, Outcome> => {
+  const optimizer = optimizerOf(options)
+  const state0 = T.initialState(optimizer)(params0)
+  const losses: Array<number> = []
+  const states = pipe(
+    T.scan(spec, optimizer)(state0, repeat(xor, options.steps)),
+    T.tap((s) => {
+      losses.push(s.loss!)
+      onStep(s)
+    })
+  )
+  return pipe(
+    T.finish(state0, states),
+    E.mapLeft((e) => ({ message: `training diverged: ${e.message}` })),
+    E.map((final) => {
+      const outputs = outputsOf(spec, final.params)
+      return {
+        spec,
+        params: final.params,
+        loss: final.loss ?? loss(spec)(final.params, xor),
+        steps: final.step,
+        losses,
+        outputs,
+        verdict: verdictOf(outputs),
+        attempt
+      }
+    })
+  )
+}
+
+/** The key of attempt r: the seed's own key first, then keys folded from it. */
+export const attemptKey = (seed: number, attempt: number) => (attempt === 0 ? key(seed) : foldIn(key(seed), attempt))
+
+/** Fresh parameters for the options, from the seed (attempt 0) or a restart key. */
+export const initialParams = (spec: MlpSpec, options: Pick<Options, 'seed' | 'init'>, attempt: number): Params =>
+  Init.init(Init.byName[options.init])(attemptKey(options.seed, attempt), spec)
+
+/** Trains fresh networks until one does not end stuck, at most 1 + restarts times; returns the last outcome. */
+export const trainWithRestarts = (
+  options: Options,
+  onStep: (state: T.TrainState<unknown>, attempt: number) => void
+): E.Either<Diverged, Outcome> => {
+  const spec = specOf(options)
+  let result: E.Either<Diverged, Outcome> = E.left({ message: 'no attempt ran' })
+  for (let attempt = 0; attempt <= options.restarts; attempt++) {
+    result = trainFrom(spec, initialParams(spec, options, attempt), options, (s) => onStep(s, attempt), attempt)
+    if (E.isLeft(result) || result.right.verdict !== 'stuck') return result
+  }
+  return result
+}

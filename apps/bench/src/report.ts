@@ -4,27 +4,36 @@ export interface Row {
   readonly unit: string
   /** Contender name -> figure (higher is better). */
   readonly figures: Readonly<Record<string, number>>
-  /** Target ratios puregrad / contender, checked and printed next to the measured ratio. */
+  /** Contender name -> GFLOP/s, where the workload counts flops. */
+  readonly gflops?: Readonly<Record<string, number>>
+  /** Target ratios puregrad / contender, printed next to the measured ratio. */
   readonly targets: Readonly<Record<string, number>>
 }
 
-const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
+const fmt = (x: number): string => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
+
+/** The ratio puregrad / contender for each contender, with whether its target (if any) is met. */
+export const ratios = (row: Row): ReadonlyArray<{ readonly against: string; readonly ratio: number; readonly target?: number; readonly met?: boolean }> => {
+  const ours = row.figures['puregrad']
+  if (ours === undefined) return []
+  return Object.entries(row.figures)
+    .filter(([name]) => name !== 'puregrad')
+    .map(([against, v]) => {
+      const target = row.targets[against]
+      const ratio = ours / v
+      return target === undefined ? { against, ratio } : { against, ratio, target, met: ratio >= target }
+    })
+}
 
 /** A plain-text table: figures, then puregrad / contender ratios with their targets (✓ met, ✗ missed). */
 export const formatTable = (rows: ReadonlyArray<Row>): string =>
   rows
     .map((r) => {
       const figures = Object.entries(r.figures).map(([name, v]) => `${name} ${fmt(v)}`).join('  ')
-      const ours = r.figures['puregrad']!
-      const ratios = Object.entries(r.figures)
-        .filter(([name]) => name !== 'puregrad')
-        .map(([name, v]) => {
-          const target = r.targets[name]
-          const ratio = ours / v
-          const verdict = target === undefined ? '' : ratio >= target ? ` (target ≥ ${target} ✓)` : ` (target ≥ ${target} ✗)`
-          return `×${fmt(ratio)} vs ${name}${verdict}`
-        })
+      const gflops = r.gflops === undefined ? '' : `\n${''.padEnd(4)}GFLOP/s: ${Object.entries(r.gflops).map(([name, v]) => `${name} ${fmt(v)}`).join('  ')}`
+      const rs = ratios(r)
+        .map(({ against, ratio, target, met }) => `×${fmt(ratio)} vs ${against}${target === undefined ? '' : ` (target ≥ ${target} ${met ? '✓' : '✗'})`}`)
         .join(', ')
-      return `${r.workload.padEnd(28)} ${r.unit.padEnd(9)} ${figures}\n${''.padEnd(38)} ${ratios}`
+      return `${r.workload} (${r.unit})\n    ${figures}${gflops}\n    puregrad: ${rs}`
     })
-    .join('\n')
+    .join('\n\n')

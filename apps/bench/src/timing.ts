@@ -8,45 +8,86 @@ export interface Contender {
   readonly name: string
   /** Runs the workload once; returns a value so the optimiser cannot drop the work. */
   readonly run: () => unknown
+  /** Called before each of this contender's timed batches, untimed (e.g. selecting a tfjs backend). */
+  readonly prepare?: () => Promise<void>
 }
 
 export interface Timing {
   readonly name: string
   /** Median seconds per call of `run`. */
   readonly seconds: number
+  /** Every sample (seconds per call), in the order taken. */
+  readonly samples: ReadonlyArray<number>
+}
+
+export interface MeasureOptions {
+  readonly repetitions?: number
+  /** Each sample calls `run` until at least this long has passed. */
+  readonly minSeconds?: number
+  readonly warmupSeconds?: number
 }
 
 let sink: unknown
 
-/** Calls `run` until at least `minSeconds` passed; returns seconds per call. */
-const timeBatch = (run: () => unknown, minSeconds: number): number => {
+/**
+ * Collects garbage before a timed batch when node runs with --expose-gc (the bench script does), so one
+ * contender's garbage is not collected on another's clock.
+ */
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined)
+
+/**
+ * Calls `run` in chunks of `chunk` calls until at least `minSeconds` passed; returns seconds per call.
+ * Reading the clock once per chunk keeps its cost (tens of nanoseconds) out of sub-microsecond workloads.
+ */
+const timeBatch = (run: () => unknown, minSeconds: number, chunk: number): number => {
   let calls = 0
   const start = performance.now()
   let elapsed = 0
   do {
-    sink = run()
-    calls++
+    for (let i = 0; i < chunk; i++) sink = run()
+    calls += chunk
     elapsed = (performance.now() - start) / 1000
   } while (elapsed < minSeconds)
   return elapsed / calls
 }
 
-const median = (xs: ReadonlyArray<number>): number => {
+/** The number of calls that take about a millisecond (at least 1), found by doubling. */
+const calibrate = (run: () => unknown): number => {
+  let chunk = 1
+  for (;;) {
+    const start = performance.now()
+    for (let i = 0; i < chunk; i++) sink = run()
+    if (performance.now() - start >= 1 || chunk >= 1 << 24) return chunk
+    chunk *= 2
+  }
+}
+
+export const median = (xs: ReadonlyArray<number>): number => {
   const s = [...xs].sort((a, b) => a - b)
   const mid = Math.floor(s.length / 2)
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
 }
 
 /** Warms every contender, then takes `repetitions` interleaved samples of each; returns their medians. */
-export const measure = (
+export const measure = async (
   contenders: ReadonlyArray<Contender>,
-  { repetitions = 7, minSeconds = 0.15, warmupSeconds = 0.2 } = {}
-): ReadonlyArray<Timing> => {
-  for (const c of contenders) timeBatch(c.run, warmupSeconds)
+  { repetitions = 7, minSeconds = 0.2, warmupSeconds = 0.3 }: MeasureOptions = {}
+): Promise<ReadonlyArray<Timing>> => {
+  const chunks: Array<number> = []
+  for (const c of contenders) {
+    await c.prepare?.()
+    collect()
+    timeBatch(c.run, warmupSeconds, 1)
+    chunks.push(calibrate(c.run))
+  }
   const samples = contenders.map(() => [] as Array<number>)
   for (let r = 0; r < repetitions; r++) {
-    contenders.forEach((c, i) => samples[i]!.push(timeBatch(c.run, minSeconds)))
+    for (const [i, c] of contenders.entries()) {
+      await c.prepare?.()
+      collect()
+      samples[i]!.push(timeBatch(c.run, minSeconds, chunks[i]!))
+    }
   }
   if (sink === Symbol.for('never')) console.log(sink)
-  return contenders.map((c, i) => ({ name: c.name, seconds: median(samples[i]!) }))
+  return contenders.map((c, i) => ({ name: c.name, seconds: median(samples[i]!), samples: samples[i]! }))
 }

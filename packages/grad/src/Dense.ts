@@ -110,5 +110,6 @@ export const denseBackward =
     if (dz.rows !== p.W.rows) {
       throw new ShapeError(`denseBackward: dz must have ${p.W.rows} rows for W ${shapeOf(p.W)}, got ${shapeOf(dz)}`)
     }
-    return { ...denseParamGradients(x)(dz), dx: transposeMatmul(dz)(p.W) }
+    const { dW, db } = denseParamGradients(x)(dz)
+    return { dW, db, dx: transposeMatmul(dz)(p.W) }
   }

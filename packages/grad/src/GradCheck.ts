@@ -86,7 +86,7 @@ export const gradCheck =
     const { epsilon = 1e-6, tolerance = 1e-6, key = makeKey(0) } = options
     // Walk both trees once (zipWith also checks they have one structure), keeping each leaf's path.
     const pairs: Array<{ readonly path: string; readonly theta: Matrix; readonly g: Matrix }> = []
-    T.zipWith(grads, (theta, g, path) => (pairs.push({ path, theta, g }), theta))(params)
+    T.zipWithPath(grads, (theta, g, path) => (pairs.push({ path, theta, g }), theta))(params)
 
     let worst: EntryComparison | undefined
     let maxAbsError = 0
@@ -95,7 +95,7 @@ export const gradCheck =
     for (const { path, theta, g } of pairs) {
       for (let index = 0; index < g.data.length; index++) {
         const at = (value: number): number =>
-          f(T.map((m, p) => (p === path ? withEntry(m, index, value) : m))(params))
+          f(T.mapWithPath((m, p) => (p === path ? withEntry(m, index, value) : m))(params))
         const numeric = (at(theta.data[index] + epsilon) - at(theta.data[index] - epsilon)) / (2 * epsilon)
         const c = compare(path, Math.floor(index / g.cols), index % g.cols, g.data[index], numeric)
         entries++

@@ -66,35 +66,39 @@ const body = (spec: MlpSpec): V.Differentiable<Params, Matrix, Matrix, null> => 
  * The network from inputs to the scalar loss against targets y, as one Differentiable: useful to compose further
  * (a regulariser, a bigger model) or to gradient-check.
  */
-export const objective =
-  (spec: MlpSpec) =>
-  (y: Matrix): V.Differentiable<Params, Matrix, number, null> => {
-    const output = Act.byName[spec.activations[spec.activations.length - 1]!]
-    return pipe(body(spec), V.andThen(V.outputLoss(output, Loss.byName[spec.loss], spec.reduction)(y)))
-  }
+export const objective = (spec: MlpSpec): ((y: Matrix) => V.Differentiable<Params, Matrix, number, null>) => {
+  const network = body(spec)
+  const output = Act.byName[spec.activations[spec.activations.length - 1]!]
+  const outputLoss = V.outputLoss(output, Loss.byName[spec.loss], spec.reduction)
+  return (y) => pipe(network, V.andThen(outputLoss(y)))
+}
 
 /** The network's outputs a_L (widths[L] × B) for inputs x (widths[0] × B). */
-export const predict =
-  (spec: MlpSpec, params: Params) =>
-  (x: Matrix): Matrix => {
-    checkParams(spec, params)
-    const output = Act.byName[spec.activations[spec.activations.length - 1]!]
-    return output.forward(V.forward(body(spec))(params, x))
-  }
+export const predict = (spec: MlpSpec, params: Params): ((x: Matrix) => Matrix) => {
+  checkParams(spec, params)
+  const network = V.forward(body(spec))
+  const output = Act.byName[spec.activations[spec.activations.length - 1]!]
+  return (x) => output.forward(network(params, x))
+}
 
-/** The loss on a batch and its gradients with respect to every parameter (same shape as params). */
-export const lossAndGradients =
-  (spec: MlpSpec) =>
-  (params: Params, batch: Batch): LossAndGradients => {
+/**
+ * The loss on a batch and its gradients with respect to every parameter (same shape as params).
+ * The network's pieces are composed once per spec, not once per batch.
+ */
+export const lossAndGradients = (spec: MlpSpec): ((params: Params, batch: Batch) => LossAndGradients) => {
+  const build = objective(spec)
+  return (params, batch) => {
     checkParams(spec, params)
-    const { value, dp } = V.valueAndGrad(objective(spec)(batch.y))(params, batch.x)
+    const { value, dp } = V.valueAndGrad(build(batch.y))(params, batch.x)
     return { loss: value, grads: dp }
   }
+}
 
 /** The loss on a batch, without gradients. */
-export const loss =
-  (spec: MlpSpec) =>
-  (params: Params, batch: Batch): number => {
+export const loss = (spec: MlpSpec): ((params: Params, batch: Batch) => number) => {
+  const build = objective(spec)
+  return (params, batch) => {
     checkParams(spec, params)
-    return V.forward(objective(spec)(batch.y))(params, batch.x)
+    return V.forward(build(batch.y))(params, batch.x)
   }
+}

@@ -13,7 +13,7 @@ describe('Tree', () => {
     const paths: Array<string> = []
     const doubled = pipe(
       params,
-      T.map((m, path) => {
+      T.mapWithPath((m, path) => {
         paths.push(path)
         return M.scale(2)(m)
       })

@@ -17,8 +17,8 @@ import { ShapeError, shapeOf } from './Matrix.js'
 /** A matrix, or a readonly array or record of trees. */
 export type Tree = Matrix | ReadonlyArray<Tree> | { readonly [key: string]: Tree }
 
-const isMatrix = (t: unknown): t is Matrix =>
-  typeof t === 'object' && t !== null && 'data' in t && 'rows' in t && 'cols' in t
+/** A leaf is anything with numeric rows and cols and a data array: checked without `in`, on the hot path. */
+const isMatrix = (t: unknown): t is Matrix => typeof (t as Matrix).rows === 'number' && (t as Matrix).data !== undefined
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -26,31 +26,43 @@ const isMatrix = (t: unknown): t is Matrix =>
 
 /** Applies `f` to every leaf; the result has the structure (and type) of the input. */
 export const map =
+  (f: (leaf: Matrix) => Matrix) =>
+  <T extends Tree>(tree: T): T =>
+    mapTree(tree, f) as T
+
+/** `map` with each leaf's path (`[1].W`): for messages and tools; paths cost a string per leaf. */
+export const mapWithPath =
   (f: (leaf: Matrix, path: string) => Matrix) =>
   <T extends Tree>(tree: T): T =>
-    zipWithN(tree, [], (leaf, _rest, path) => f(leaf, path))
+    walk(tree, [], (leaf, _, path) => f(leaf, path), true)
 
 /** Combines two trees of the same structure and shapes leaf by leaf. */
 export const zipWith =
+  <T extends Tree>(b: T, f: (a: Matrix, b: Matrix) => Matrix) =>
+  (a: T): T =>
+    zipTrees(a, b, f) as T
+
+/** `zipWith` with each leaf's path. */
+export const zipWithPath =
   <T extends Tree>(b: T, f: (a: Matrix, b: Matrix, path: string) => Matrix) =>
   (a: T): T =>
-    zipWithN(a, [b], (leaf, [other], path) => f(leaf, other!, path))
+    walk(a, [b], (leaf, others, path) => f(leaf, others[0]!, path), true)
 
 /** Combines three trees of the same structure and shapes leaf by leaf (e.g. gradients, first and second moments). */
 export const zipWith3 =
-  <T extends Tree>(b: T, c: T, f: (a: Matrix, b: Matrix, c: Matrix, path: string) => Matrix) =>
+  <T extends Tree>(b: T, c: T, f: (a: Matrix, b: Matrix, c: Matrix) => Matrix) =>
   (a: T): T =>
-    zipWithN(a, [b, c], (leaf, [bLeaf, cLeaf], path) => f(leaf, bLeaf!, cLeaf!, path))
+    walk(a, [b, c], (leaf, others) => f(leaf, others[0]!, others[1]!), false)
 
 /** The leaves in a fixed order (array index order, then record keys in insertion order). */
 export const leaves = (tree: Tree): ReadonlyArray<Matrix> => {
   const out: Array<Matrix> = []
-  const walk = (t: Tree): void => {
+  const visit = (t: Tree): void => {
     if (isMatrix(t)) out.push(t)
-    else if (Array.isArray(t)) t.forEach(walk)
-    else Object.values(t).forEach(walk)
+    else if (Array.isArray(t)) for (let i = 0; i < t.length; i++) visit(t[i])
+    else for (const k in t) visit((t as { readonly [key: string]: Tree })[k]!)
   }
-  walk(tree)
+  visit(tree)
   return out
 }
 
@@ -64,45 +76,104 @@ export const reduce =
 // internal
 // -------------------------------------------------------------------------------------
 
-const zipWithN = <T extends Tree>(
+const where = (path: string): string => path || 'the root'
+
+type TreeRecord = { readonly [key: string]: Tree }
+
+// map and zipWith run several times per training step: plain recursion, no paths, no intermediate arrays.
+// On a mismatch they re-walk with paths (walk) so that the error still says where.
+
+const mapTree = (t: Tree, f: (leaf: Matrix) => Matrix): Tree => {
+  if (isMatrix(t)) return f(t)
+  if (Array.isArray(t)) {
+    const out = new Array<Tree>(t.length)
+    for (let i = 0; i < t.length; i++) out[i] = mapTree(t[i], f)
+    return out
+  }
+  // A spread copy keeps the record's hidden class, so the stores below replace values instead of adding keys.
+  const rec = t as TreeRecord
+  const out: Record<string, Tree> = { ...rec }
+  for (const k of Object.keys(rec)) out[k] = mapTree(rec[k]!, f)
+  return out
+}
+
+const zipTrees = (a: Tree, b: Tree, f: (a: Matrix, b: Matrix) => Matrix): Tree => {
+  const mismatch = (): never => {
+    walk(a, [b], (leaf) => leaf, true) // throws a ShapeError naming the path
+    throw new ShapeError('Tree: the trees differ')
+  }
+  const go = (x: Tree, y: Tree): Tree => {
+    if (isMatrix(x)) {
+      if (!isMatrix(y) || x.rows !== y.rows || x.cols !== y.cols) return mismatch()
+      return f(x, y)
+    }
+    if (Array.isArray(x)) {
+      if (!Array.isArray(y) || y.length !== x.length) return mismatch()
+      const out = new Array<Tree>(x.length)
+      for (let i = 0; i < x.length; i++) out[i] = go(x[i], (y as ReadonlyArray<Tree>)[i]!)
+      return out
+    }
+    if (isMatrix(y) || Array.isArray(y)) return mismatch()
+    const rx = x as TreeRecord, ry = y as TreeRecord
+    const keys = Object.keys(rx)
+    if (Object.keys(ry).length !== keys.length) return mismatch()
+    const out: Record<string, Tree> = { ...rx }
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!
+      const other = ry[k]
+      if (other === undefined) return mismatch()
+      out[k] = go(rx[k]!, other)
+    }
+    return out
+  }
+  return go(a, b)
+}
+
+/**
+ * Walks `first` and `others` in lockstep, rebuilding the structure with `f` at the leaves. Paths are built only
+ * when `withPaths` is set (a training step walks trees several times and needs none); a mismatch always reports one.
+ */
+const walk = <T extends Tree>(
   first: T,
   others: ReadonlyArray<Tree>,
-  f: (leaf: Matrix, others: ReadonlyArray<Matrix>, path: string) => Matrix
+  f: (leaf: Matrix, others: ReadonlyArray<Matrix>, path: string) => Matrix,
+  withPaths: boolean
 ): T => {
   const go = (t: Tree, rest: ReadonlyArray<Tree>, path: string): Tree => {
     if (isMatrix(t)) {
-      const leaves = rest.map((o) => {
-        if (!isMatrix(o)) throw new ShapeError(`Tree: at ${path || 'the root'}: a matrix faces a branch`)
+      for (const o of rest) {
+        if (!isMatrix(o)) throw new ShapeError(`Tree: at ${where(path)}: a matrix faces a branch`)
         if (o.rows !== t.rows || o.cols !== t.cols) {
-          throw new ShapeError(`Tree: at ${path || 'the root'}: shapes differ: ${shapeOf(t)} and ${shapeOf(o)}`)
+          throw new ShapeError(`Tree: at ${where(path)}: shapes differ: ${shapeOf(t)} and ${shapeOf(o)}`)
         }
-        return o
-      })
-      return f(t, leaves, path)
+      }
+      return f(t, rest as ReadonlyArray<Matrix>, path)
     }
     if (Array.isArray(t)) {
       const arr: ReadonlyArray<Tree> = t
-      rest.forEach((o) => {
-        if (!Array.isArray(o) || o.length !== arr.length) {
-          throw new ShapeError(`Tree: at ${path || 'the root'}: expected an array of ${arr.length}`)
-        }
-      })
-      return arr.map((child, i) => go(child, rest.map((o) => (o as ReadonlyArray<Tree>)[i]!), `${path}[${i}]`))
+      for (const o of rest) {
+        if (!Array.isArray(o) || o.length !== arr.length) throw new ShapeError(`Tree: at ${where(path)}: expected an array of ${arr.length}`)
+      }
+      const out = new Array<Tree>(arr.length)
+      for (let i = 0; i < arr.length; i++) {
+        const children = rest.length === 0 ? rest : rest.map((o) => (o as ReadonlyArray<Tree>)[i]!)
+        out[i] = go(arr[i]!, children, withPaths ? `${path}[${i}]` : '')
+      }
+      return out
     }
     const rec = t as { readonly [key: string]: Tree }
-    const keys = Object.keys(rec)
     const out: Record<string, Tree> = {}
-    for (const k of keys) {
+    let count = 0
+    for (const k in rec) {
+      count++
       const children = rest.map((o) => {
         const child = isMatrix(o) || Array.isArray(o) ? undefined : (o as { readonly [key: string]: Tree })[k]
         if (child === undefined) throw new ShapeError(`Tree: at ${path ? `${path}.${k}` : k}: missing in one tree`)
         return child
       })
-      out[k] = go(rec[k]!, children, path ? `${path}.${k}` : k)
+      out[k] = go(rec[k]!, children, withPaths ? (path ? `${path}.${k}` : k) : '')
     }
-    rest.forEach((o) => {
-      if (Object.keys(o).length !== keys.length) throw new ShapeError(`Tree: at ${path || 'the root'}: keys differ`)
-    })
+    for (const o of rest) if (Object.keys(o).length !== count) throw new ShapeError(`Tree: at ${where(path)}: keys differ`)
     return out
   }
   return go(first, others, '') as T

@@ -1,26 +1,34 @@
-/** Square matmul at several sizes: puregrad's kernel against the naive triple loop, in GFLOP/s (2n³ flops). */
+/** Square matmul: puregrad's kernel against a naive triple loop, an i-k-j loop into a preallocated buffer, and tfjs. */
 import { pipe } from 'fp-ts/lib/function.js'
 import { Matrix as M, Random as R } from '@puregrad/tensor'
-import { naiveMatmul } from '../baselines.js'
+import { matmulInto, naiveMatmul } from '../baselines.js'
 import type { Row } from '../report.js'
+import { tfMatmul, useBackend } from '../tfjs.js'
+import type { Contender, MeasureOptions } from '../timing.js'
 import { measure } from '../timing.js'
 
-export const matmulWorkloads = (sizes: ReadonlyArray<number>): ReadonlyArray<Row> =>
-  sizes.map((n) => {
-    const [ka, kb] = R.split(R.key(n), 2)
-    const a = R.normal(ka!, n, n)
-    const b = R.normal(kb!, n, n)
-    const aData = Float64Array.from(a.data)
-    const bData = Float64Array.from(b.data)
-    const timings = measure([
-      { name: 'puregrad', run: () => pipe(a, M.matmul(b)) },
-      { name: 'naive loop', run: () => naiveMatmul(aData, bData, n, n, n) }
-    ])
-    const flops = 2 * n * n * n
-    return {
-      workload: `matmul ${n}×${n}`,
-      unit: 'GFLOP/s',
-      figures: Object.fromEntries(timings.map((t) => [t.name, flops / t.seconds / 1e9])),
-      targets: n >= 256 ? { 'naive loop': 2 } : {}
-    }
-  })
+export const matmulWorkload = async (n: number, only: ReadonlySet<string> | undefined, options: MeasureOptions): Promise<Row> => {
+  const [ka, kb] = R.split(R.key(n), 2)
+  const a = R.normal(ka!, n, n)
+  const b = R.normal(kb!, n, n)
+  const aData = Float64Array.from(a.data)
+  const bData = Float64Array.from(b.data)
+  const out = new Float64Array(n * n)
+  const contenders: Array<Contender> = [
+    { name: 'puregrad', run: () => pipe(a, M.matmul(b)) },
+    { name: 'mutable', run: () => matmulInto(aData, bData, out, n, n, n) },
+    { name: 'naive loop', run: () => naiveMatmul(aData, bData, n, n, n) }
+  ]
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await useBackend(backend)
+    contenders.push({ name: `tfjs-${backend}`, run: tfMatmul(aData, bData, n), prepare: () => useBackend(backend) })
+  }
+  const timings = await measure(contenders.filter((c) => only === undefined || only.has(c.name)), options)
+  const flops = 2 * n * n * n
+  return {
+    workload: `matmul ${n}×${n}`,
+    unit: 'GFLOP/s',
+    figures: Object.fromEntries(timings.map((t) => [t.name, flops / t.seconds / 1e9])),
+    targets: n >= 256 ? { 'naive loop': 2 } : {}
+  }
+}

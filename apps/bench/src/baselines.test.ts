@@ -1,0 +1,68 @@
+/**
+ * The bench compares like with like only if every contender does the same work: these tests check that the
+ * baselines and the tfjs step compute what puregrad computes (no timing here).
+ */
+import { pipe } from 'fp-ts/lib/function.js'
+import { Matrix as M, Random as R } from '@puregrad/tensor'
+import * as Init from '@puregrad/mlp/Init'
+import * as Opt from '@puregrad/mlp/Optimizer'
+import type { MlpSpec } from '@puregrad/mlp/Spec'
+import * as T from '@puregrad/mlp/Train'
+import { describe, expect, it } from 'vitest'
+import { matmulInto, mutableMlp, naiveMatmul } from './baselines.js'
+import { formatTable, ratios } from './report.js'
+import { tfMatmul, tfMlpStep, useBackend } from './tfjs.js'
+import { stepFlops } from './workloads/mlp.js'
+
+const spec: MlpSpec = { widths: [5, 4, 3], activations: ['sigmoid', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'sum' }
+const [kp, kx] = R.split(R.key(3), 2)
+const params = Init.init(Init.glorotUniform)(kp!, spec)
+const x = R.uniform(kx!, 5, 6)
+const y = M.makeBy(3, 6, (i, j) => (i + j) % 2)
+const weights = params.map((p) => Float64Array.from(p.W.data))
+const biases = params.map((p) => Float64Array.from(p.b.data))
+
+const puregradLosses = (steps: number): Array<number> => {
+  const opt = Opt.sgd(0.5)
+  const states = [...T.scan(spec, opt)(T.initialState(opt)(params), Array.from({ length: steps }, () => ({ x, y })))]
+  return states.map((s) => s.loss!)
+}
+
+describe('baselines do the same work as puregrad', () => {
+  it('the mutable MLP follows the same loss trajectory', () => {
+    const step = mutableMlp(spec.widths, weights, biases, 6)
+    const xs = Float64Array.from(x.data), ys = Float64Array.from(y.data)
+    const ours = puregradLosses(20)
+    const theirs = ours.map(() => step(xs, ys, 0.5))
+    theirs.forEach((l, i) => expect(Math.abs(l - ours[i]!)).toBeLessThan(1e-12 * Math.max(1, ours[i]!)))
+  })
+  it('both matmul baselines compute a·b', () => {
+    const a = R.normal(R.key(1), 7, 5), b = R.normal(R.key(2), 5, 6)
+    const expected = pipe(a, M.matmul(b))
+    const out = new Float64Array(42)
+    matmulInto(Float64Array.from(a.data), Float64Array.from(b.data), out, 7, 5, 6)
+    expect(M.approxEquals(1e-12)(M.unsafeWrap(7, 6, out), expected)).toBe(true)
+    expect(M.equals(M.unsafeWrap(7, 6, naiveMatmul(Float64Array.from(a.data), Float64Array.from(b.data), 7, 5, 6)), expected)).toBe(true)
+  })
+  it.each(['cpu', 'wasm'] as const)('tfjs-%s follows the same trajectory in float32', async (backend) => {
+    await useBackend(backend)
+    const step = tfMlpStep(spec.widths, weights, biases, Float64Array.from(x.data), Float64Array.from(y.data), 6, 0.5)
+    const ours = puregradLosses(10)
+    ours.forEach((l) => expect(Math.abs(step() - l)).toBeLessThan(1e-4 * Math.max(1, l)))
+    const a = R.normal(R.key(1), 8, 8)
+    const square = tfMatmul(Float64Array.from(a.data), Float64Array.from(a.data), 8)
+    expect(square()).toBeCloseTo(M.get(pipe(a, M.matmul(a)), 0, 0), 4)
+  })
+})
+
+describe('the report', () => {
+  it('counts flops as forward + dW for every layer and dx for all but the first', () => {
+    // [784, 128, 10], batch 64: 2·64·(784·128·2 + 128·10·3)
+    expect(stepFlops([784, 128, 10], 64)).toBe(2 * 64 * (784 * 128 * 2 + 128 * 10 * 3))
+  })
+  it('computes ratios against targets and prints them', () => {
+    const row = { workload: 'w', unit: 'steps/s', figures: { puregrad: 300, mutable: 200, other: 600 }, targets: { mutable: 1.5 } }
+    expect(ratios(row)).toEqual([{ against: 'mutable', ratio: 1.5, target: 1.5, met: true }, { against: 'other', ratio: 0.5 }])
+    expect(formatTable([row])).toBe('w (steps/s)\n    puregrad 300  mutable 200  other 600\n    puregrad: ×1.50 vs mutable (target ≥ 1.5 ✓), ×0.50 vs other')
+  })
+})

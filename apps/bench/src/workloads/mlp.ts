@@ -1,0 +1,76 @@
+/**
+ * Training-step workloads: the same network, data and initial parameters for every contender.
+ *   XOR: widths [2, 2, 1], batch 4, full-batch SGD, sigmoid + BCE summed: steps per second.
+ *   Mid-size: widths [784, 128, 10], batch 64, sigmoid + BCE: steps per second and GFLOP/s.
+ */
+import { Matrix as M, Random as R } from '@puregrad/tensor'
+import * as Init from '@puregrad/mlp/Init'
+import * as Opt from '@puregrad/mlp/Optimizer'
+import type { MlpSpec } from '@puregrad/mlp/Spec'
+import * as T from '@puregrad/mlp/Train'
+import { mutableMlp } from '../baselines.js'
+import type { Row } from '../report.js'
+import { tfMlpStep, useBackend } from '../tfjs.js'
+import type { Contender, MeasureOptions } from '../timing.js'
+import { measure } from '../timing.js'
+
+export interface MlpWorkload {
+  readonly name: string
+  readonly widths: ReadonlyArray<number>
+  readonly batch: number
+  readonly lr: number
+  readonly targets: Readonly<Record<string, number>>
+  readonly gflops: boolean
+}
+
+/**
+ * Matmul flops of one step: forward W·a per layer, backward dW = dz·aᵀ per layer, and dx = Wᵀ·dz for every layer
+ * but the first (whose input is data): 2·B·(in·out) each.
+ */
+export const stepFlops = (widths: ReadonlyArray<number>, batch: number): number =>
+  widths.slice(1).reduce((total, out, l) => total + 2 * batch * widths[l]! * out * (l === 0 ? 2 : 3), 0)
+
+export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | undefined, options: MeasureOptions): Promise<Row> => {
+  const spec: MlpSpec = {
+    widths: w.widths,
+    activations: w.widths.slice(1).map(() => 'sigmoid'),
+    loss: 'binaryCrossEntropy',
+    reduction: 'sum'
+  }
+  const [kp, kx, ky] = R.split(R.key(2024), 3)
+  const params = Init.init(Init.glorotUniform)(kp!, spec)
+  const inputs = w.widths[0]!, outputs = w.widths[w.widths.length - 1]!
+  const x = w.name === 'XOR' ? M.unsafeFromArray(2, 4, [0, 1, 0, 1, 0, 0, 1, 1]) : R.uniform(kx!, inputs, w.batch)
+  const y = w.name === 'XOR' ? M.row([0, 1, 1, 0]) : M.map((u) => (u < 0.5 ? 0 : 1))(R.uniform(ky!, outputs, w.batch))
+  const weights = params.map((p) => Float64Array.from(p.W.data))
+  const biases = params.map((p) => Float64Array.from(p.b.data))
+  const xData = Float64Array.from(x.data), yData = Float64Array.from(y.data)
+
+  const optimizer = Opt.sgd(w.lr)
+  const step = T.step(spec, optimizer)
+  let state = T.initialState(optimizer)(params)
+  const batch = { x, y }
+  const mutable = mutableMlp(w.widths, weights, biases, w.batch)
+
+  const contenders: Array<Contender> = [
+    { name: 'puregrad', run: () => (state = step(state, batch)).loss },
+    { name: 'mutable', run: () => mutable(xData, yData, w.lr) }
+  ]
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await useBackend(backend)
+    contenders.push({
+      name: `tfjs-${backend}`,
+      run: tfMlpStep(w.widths, weights, biases, xData, yData, w.batch, w.lr),
+      prepare: () => useBackend(backend)
+    })
+  }
+  const timings = await measure(contenders.filter((c) => only === undefined || only.has(c.name)), options)
+  const flops = stepFlops(w.widths, w.batch)
+  return {
+    workload: `${w.name} [${w.widths.join(', ')}] batch ${w.batch}`,
+    unit: 'steps/s',
+    figures: Object.fromEntries(timings.map((t) => [t.name, 1 / t.seconds])),
+    ...(w.gflops ? { gflops: Object.fromEntries(timings.map((t) => [t.name, flops / t.seconds / 1e9])) } : {}),
+    targets: w.targets
+  }
+}

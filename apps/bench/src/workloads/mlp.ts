@@ -3,7 +3,7 @@
  *   XOR: widths [2, 2, 1], batch 4, full-batch SGD, sigmoid + BCE summed: steps per second.
  *   Mid-size: widths [784, 128, 10], batch 64, sigmoid + BCE: steps per second and GFLOP/s.
  */
-import { Matrix as M, Random as R } from '@puregrad/tensor'
+import { Kernel, Matrix as M, Random as R } from '@puregrad/tensor'
 import * as Init from '@puregrad/mlp/Init'
 import * as Opt from '@puregrad/mlp/Optimizer'
 import type { MlpSpec } from '@puregrad/mlp/Spec'
@@ -52,8 +52,10 @@ export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | un
   const batch = { x, y }
   const mutable = mutableMlp(w.widths, weights, biases, w.batch)
 
+  let jsState = state
   const contenders: Array<Contender> = [
-    { name: 'puregrad', run: () => (state = step(state, batch)).loss },
+    { name: 'puregrad', run: () => (state = step(state, batch)).loss, prepare: async () => Kernel.useBackend('auto') },
+    { name: 'puregrad-js', run: () => (jsState = step(jsState, batch)).loss, prepare: async () => Kernel.useBackend('js') },
     { name: 'mutable', run: () => mutable(xData, yData, w.lr) }
   ]
   for (const backend of ['cpu', 'wasm'] as const) {
@@ -65,6 +67,7 @@ export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | un
     })
   }
   const timings = await measure(contenders.filter((c) => only === undefined || only.has(c.name)), options)
+  Kernel.useBackend('auto')
   const flops = stepFlops(w.widths, w.batch)
   return {
     workload: `${w.name} [${w.widths.join(', ')}] batch ${w.batch}`,

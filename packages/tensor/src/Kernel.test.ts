@@ -1,0 +1,109 @@
+import { test as fcTest } from '@fast-check/vitest'
+import fc from 'fast-check'
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { pipe } from 'fp-ts/lib/function.js'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as K from './Kernel.js'
+import * as M from './Matrix.js'
+import { wasmKernel } from './WasmKernel.js'
+import { gemmBytes } from './wasm/gemmBytes.js'
+import { dim, matrix } from './testing/arbitraries.js'
+
+/** The reference: one dot product per output, ascending p, from +0. */
+const naive = (m: number, n: number, k: number, a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, brs: number, bcs: number) => {
+  const out = new Float64Array(m * n)
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0
+      for (let p = 0; p < k; p++) s += a[i * ars + p * acs]! * b[p * brs + j * bcs]!
+      out[i * n + j] = s
+    }
+  }
+  return out
+}
+
+const sameBits = (x: Float64Array, y: Float64Array): boolean => x.length === y.length && x.every((v, i) => Object.is(v, y[i]))
+
+/** Shapes up to 37 (not multiples of the 4×4 tile), with a layout: a·b, aᵀ·b or a·bᵀ. */
+const problem = fc
+  .tuple(dim(37), dim(37), dim(37), fc.constantFrom('nn', 'tn', 'nt'))
+  .chain(([m, n, k, layout]) => fc.tuple(fc.constant({ m, n, k, layout }), matrix(m, k), matrix(k, n)))
+  .map(([{ m, n, k, layout }, a0, b0]) => {
+    // Store A as m×k or k×m and B as k×n or n×k; the strides read the same logical operands.
+    const a = layout === 'tn' ? M.transpose(a0) : a0
+    const b = layout === 'nt' ? M.transpose(b0) : b0
+    const [ars, acs] = layout === 'tn' ? [1, m] : [k, 1]
+    const [brs, bcs] = layout === 'nt' ? [1, k] : [n, 1]
+    return { m, n, k, a: a.data, ars, acs, b: b.data, brs, bcs }
+  })
+
+afterEach(() => K.useBackend('auto'))
+
+describe('WebAssembly SIMD kernel', () => {
+  it('loads in Node 20 (WebAssembly with 128-bit SIMD)', () => {
+    expect(K.wasmAvailable).toBe(true)
+  })
+  fcTest.prop([problem], { numRuns: 150 })('JS small, JS tiled, WASM and a naive loop agree bit for bit', (p) => {
+    const run = (kernel: typeof K.gemmSmall) => {
+      const out = new Float64Array(p.m * p.n)
+      kernel(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, out)
+      return out
+    }
+    const reference = naive(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs)
+    expect(sameBits(run(K.gemmSmall), reference)).toBe(true)
+    expect(sameBits(run(K.gemmTiled), reference)).toBe(true)
+    expect(sameBits(run(wasmKernel!.gemm), reference)).toBe(true)
+  })
+  it('agrees on special values: −0, ±Infinity, NaN, subnormals', () => {
+    const values = [-0, 0, Infinity, -Infinity, NaN, 5e-324, -1e308, 1e308, 1, -1]
+    const a = Float64Array.from({ length: 9 * 7 }, (_, i) => values[i % values.length]!)
+    const b = Float64Array.from({ length: 7 * 6 }, (_, i) => values[(3 * i + 1) % values.length]!)
+    const out = new Float64Array(54)
+    wasmKernel!.gemm(9, 6, 7, a, 7, 1, b, 6, 1, out)
+    expect(sameBits(out, naive(9, 6, 7, a, 7, 1, b, 6, 1))).toBe(true)
+  })
+  fcTest.prop([fc.tuple(dim(20), dim(20), dim(20)).chain(([r, k, c]) => fc.tuple(matrix(r, k), matrix(k, c)))], { numRuns: 50 })(
+    'matmul and its transposed variants give the same bits with js and wasm forced',
+    ([a, b]) => {
+      const all = () => [pipe(a, M.matmul(b)), pipe(M.transpose(a), M.transposeMatmul(b)), pipe(a, M.matmulTranspose(M.transpose(b)))]
+      K.useBackend('js')
+      const js = all()
+      K.useBackend('wasm')
+      const wasm = all()
+      js.forEach((m, i) => expect(M.equals(m, wasm[i]!)).toBe(true))
+    }
+  )
+  it('memory grows to the largest operation, stays bounded over 10^5 operations, and stays correct after a grow', () => {
+    const big = 40
+    const a = Float64Array.from({ length: big * big }, (_, i) => Math.sin(i))
+    const out = new Float64Array(big * big)
+    wasmKernel!.gemm(big, big, big, a, big, 1, a, big, 1, out)
+    const held = wasmKernel!.memoryBytes()
+    for (let t = 0; t < 100_000; t++) {
+      const m = 1 + (t % big), n = 1 + ((t * 7) % big), k = 1 + ((t * 13) % big)
+      wasmKernel!.gemm(m, n, k, a, k, 1, a, n, 1, out)
+    }
+    expect(wasmKernel!.memoryBytes()).toBe(held)
+    // A larger product forces memory.grow: views must be re-created, results stay exact.
+    const n = 300
+    const x = Float64Array.from({ length: n * n }, (_, i) => Math.cos(i))
+    const y = new Float64Array(n * n)
+    wasmKernel!.gemm(n, n, n, x, n, 1, x, n, 1, y)
+    expect(wasmKernel!.memoryBytes()).toBeGreaterThan(held)
+    expect(sameBits(y, naive(n, n, n, x, n, 1, x, n, 1))).toBe(true)
+  })
+  it('useBackend switches and refuses nothing that is available', () => {
+    K.useBackend('js')
+    expect(K.currentBackend()).toBe('js')
+    K.useBackend('wasm')
+    expect(K.currentBackend()).toBe('wasm')
+  })
+  it('the committed bytes are what wasm/gemm.wat assembles to (rebuild: pnpm --filter @puregrad/tensor build:wasm)', async () => {
+    const here = dirname(fileURLToPath(import.meta.url))
+    const { assemble } = (await import(join(here, '..', 'scripts', 'wasm-module.mjs'))) as { assemble: (wat: string) => Promise<Uint8Array> }
+    const bytes = await assemble(readFileSync(join(here, '..', 'wasm', 'gemm.wat'), 'utf8'))
+    expect(Array.from(bytes)).toEqual(Array.from(gemmBytes))
+  })
+})

@@ -1,0 +1,129 @@
+/**
+ * The WebAssembly SIMD path of `gemm`: the same packed panels as the JS tiled kernel, multiplied by a 4×4 f64x2
+ * kernel (wasm/gemm.wat, bytes in wasm/gemmBytes.ts). Loaded synchronously and feature-probed: where WebAssembly
+ * or its SIMD is missing (an old browser, a strict Content-Security-Policy), `wasmKernel` is undefined and the JS
+ * kernels serve. Results are bit-identical to the JS path: the same products, added in the same order.
+ *
+ * Inputs are copied into the module's memory and the result copied out into the caller's fresh buffer, so purity
+ * holds. The memory grows to the largest operation seen and is reused, so it stays bounded however many run.
+ *
+ * @since 0.1.0
+ */
+import { gemmBytes } from './wasm/gemmBytes.js'
+
+// The few WebAssembly APIs used here, typed locally: the libraries compile against ES2022 only (no DOM or Node
+// types), and WebAssembly may be absent at run time, so it is read from globalThis.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer
+  grow(pages: number): number
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { readonly exports: unknown }
+}
+
+interface GemmExports {
+  readonly memory: WasmMemory
+  readonly gemm: (rowTiles: number, colTiles: number, k: number, ap: number, bp: number, out: number) => void
+}
+
+export interface WasmKernel {
+  /** Same contract as Kernel.gemm: out[i·n + j] = Σ_p A(i, p)·B(p, j), with A(i, p) = a[i·ars + p·acs]. */
+  readonly gemm: (
+    m: number,
+    n: number,
+    k: number,
+    a: ArrayLike<number>,
+    ars: number,
+    acs: number,
+    b: ArrayLike<number>,
+    brs: number,
+    bcs: number,
+    out: Float64Array
+  ) => void
+  /** Bytes of linear memory now held (grows to the largest operation, never beyond). */
+  readonly memoryBytes: () => number
+}
+
+const PAGE = 65536
+const TILE = 4
+/** Bytes of A panels processed against each B panel: a share of a typical 1–2 MiB L2 cache. */
+const L2_BYTES = 256 * 1024
+
+const instantiate = (): GemmExports | undefined => {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
+  try {
+    // validate() is false where the engine lacks SIMD: then no module is compiled at all.
+    if (wasm === undefined || !wasm.validate(gemmBytes)) return undefined
+    const instance = new wasm.Instance(new wasm.Module(gemmBytes), {})
+    return instance.exports as GemmExports
+  } catch {
+    return undefined // WebAssembly disabled (e.g. by CSP) or the module refused: the JS kernels serve
+  }
+}
+
+/**
+ * Packs `count` rows of an operand (row i, column p at x[i·rs + p·cs]) into 4-row panels at f64 index `at`:
+ * panel t holds rows 4t … 4t+3 interleaved by p. The loop runs p-major within a panel, so a column-major operand
+ * (rs = 1) is read four adjacent doubles at a time rather than one cache line per element.
+ */
+const pack = (f64: Float64Array, at: number, count: number, k: number, x: ArrayLike<number>, rs: number, cs: number): void => {
+  const tiles = Math.ceil(count / TILE)
+  for (let t = 0; t < tiles; t++) {
+    const base = at + t * k * TILE
+    const rows = Math.min(TILE, count - t * TILE)
+    const x0 = t * TILE * rs
+    if (rows === TILE) {
+      for (let p = 0, q = base, xp = x0; p < k; p++, q += TILE, xp += cs) {
+        f64[q] = x[xp]!
+        f64[q + 1] = x[xp + rs]!
+        f64[q + 2] = x[xp + 2 * rs]!
+        f64[q + 3] = x[xp + 3 * rs]!
+      }
+    } else {
+      // The last panel: memory is reused, so its padding rows are written as exact zeros.
+      for (let p = 0; p < k; p++) {
+        for (let r = 0; r < TILE; r++) f64[base + p * TILE + r] = r < rows ? x[x0 + r * rs + p * cs]! : 0
+      }
+    }
+  }
+}
+
+const make = (exports: GemmExports): WasmKernel => ({
+  gemm: (m, n, k, a, ars, acs, b, brs, bcs, out) => {
+    const rowTiles = Math.ceil(m / TILE)
+    const colTiles = Math.ceil(n / TILE)
+    const aDoubles = rowTiles * TILE * k
+    const bDoubles = colTiles * TILE * k
+    const outStride = colTiles * TILE
+    const bytes = 8 * (aDoubles + bDoubles + rowTiles * TILE * outStride)
+    const { memory } = exports
+    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE))
+    // A view made after any grow: growing detaches the old buffer.
+    const f64 = new Float64Array(memory.buffer)
+    pack(f64, 0, m, k, a, ars, acs)
+    pack(f64, aDoubles, n, k, b, bcs, brs) // B's columns are the rows of Bᵀ
+    const outAt = aDoubles + bDoubles
+    // Row panels in blocks of about L2_BYTES, so each B panel (k·32 bytes) meets a block of A that stays in cache
+    // instead of all of A streaming past it. Every tile is still computed whole: the results do not change.
+    const block = Math.max(1, Math.floor(L2_BYTES / (k * TILE * 8)))
+    for (let t = 0; t < rowTiles; t += block) {
+      const tiles = Math.min(block, rowTiles - t)
+      exports.gemm(tiles, colTiles, k, 8 * t * k * TILE, 8 * aDoubles, 8 * (outAt + t * TILE * outStride))
+    }
+    if (n === outStride) out.set(f64.subarray(outAt, outAt + m * n)) // no padding columns: one copy
+    else {
+      for (let i = 0; i < m; i++) {
+        const from = outAt + i * outStride
+        out.set(f64.subarray(from, from + n), i * n)
+      }
+    }
+  },
+  memoryBytes: () => exports.memory.buffer.byteLength
+})
+
+const loaded = instantiate()
+
+/** The WebAssembly kernel, or undefined where WebAssembly SIMD is unavailable. */
+export const wasmKernel: WasmKernel | undefined = loaded === undefined ? undefined : make(loaded)

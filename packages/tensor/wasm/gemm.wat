@@ -1,0 +1,88 @@
+;; puregrad's matrix-multiply kernel: 4×4 register tiles of f64x2 (128-bit SIMD, no relaxed SIMD, no FMA).
+;;
+;; The caller (src/WasmKernel.ts) packs the operands into this module's memory exactly as the JS tiled kernel does:
+;;   A in row panels:    ap + ((ti·k + p)·4 + r)·8 holds A(4·ti + r, p)
+;;   B in column panels: bp + ((tj·k + p)·4 + c)·8 holds B(p, 4·tj + c)
+;; (rows and columns past the matrix are zero), and gets back C padded to (4·rowTiles) × (4·colTiles), row-major, at out.
+;;
+;; Summation order is the contract shared with the JS kernels: every output starts at +0 and adds its products
+;; a·b in ascending p with one accumulator (a lane), so both paths give bit-identical results.
+;; Rebuild the bytes with `pnpm --filter @puregrad/tensor build:wasm`; a test fails if they drift from this file.
+(module
+  (memory (export "memory") 1)
+  (func (export "gemm")
+    (param $rowTiles i32) (param $colTiles i32) (param $k i32)
+    (param $ap i32) (param $bp i32) (param $out i32)
+    (local $ti i32) (local $tj i32) (local $panelBytes i32) (local $rowBytes i32)
+    (local $a i32) (local $b i32) (local $end i32) (local $o i32)
+    (local $x v128) (local $b01 v128) (local $b23 v128)
+    (local $c0a v128) (local $c0b v128)
+    (local $c1a v128) (local $c1b v128)
+    (local $c2a v128) (local $c2b v128)
+    (local $c3a v128) (local $c3b v128)
+    ;; one panel holds k steps of 4 doubles (32 bytes); one padded output row holds colTiles·4 doubles
+    (local.set $panelBytes (i32.shl (local.get $k) (i32.const 5)))
+    (local.set $rowBytes (i32.shl (local.get $colTiles) (i32.const 5)))
+    (local.set $tj (i32.const 0))
+    (block $doneJ
+      (loop $columns
+        (br_if $doneJ (i32.ge_u (local.get $tj) (local.get $colTiles)))
+        (local.set $ti (i32.const 0))
+        (block $doneI
+          (loop $rows
+            (br_if $doneI (i32.ge_u (local.get $ti) (local.get $rowTiles)))
+        (local.set $c0a (v128.const f64x2 0 0))
+        (local.set $c0b (v128.const f64x2 0 0))
+        (local.set $c1a (v128.const f64x2 0 0))
+        (local.set $c1b (v128.const f64x2 0 0))
+        (local.set $c2a (v128.const f64x2 0 0))
+        (local.set $c2b (v128.const f64x2 0 0))
+        (local.set $c3a (v128.const f64x2 0 0))
+        (local.set $c3b (v128.const f64x2 0 0))
+            (local.set $a (i32.add (local.get $ap) (i32.mul (local.get $ti) (local.get $panelBytes))))
+            (local.set $b (i32.add (local.get $bp) (i32.mul (local.get $tj) (local.get $panelBytes))))
+            (local.set $end (i32.add (local.get $a) (local.get $panelBytes)))
+            (block $doneP
+              (loop $products
+                (br_if $doneP (i32.ge_u (local.get $a) (local.get $end)))
+                (local.set $b01 (v128.load (local.get $b)))
+                (local.set $b23 (v128.load offset=16 (local.get $b)))
+          ;; row 0: c0 += a0 * b, one product and one add per lane, as `c += a * b` in JS
+          (local.set $x (v128.load64_splat (local.get $a)))
+          (local.set $c0a (f64x2.add (local.get $c0a) (f64x2.mul (local.get $x) (local.get $b01))))
+          (local.set $c0b (f64x2.add (local.get $c0b) (f64x2.mul (local.get $x) (local.get $b23))))
+          ;; row 1: c1 += a1 * b, one product and one add per lane, as `c += a * b` in JS
+          (local.set $x (v128.load64_splat offset=8 (local.get $a)))
+          (local.set $c1a (f64x2.add (local.get $c1a) (f64x2.mul (local.get $x) (local.get $b01))))
+          (local.set $c1b (f64x2.add (local.get $c1b) (f64x2.mul (local.get $x) (local.get $b23))))
+          ;; row 2: c2 += a2 * b, one product and one add per lane, as `c += a * b` in JS
+          (local.set $x (v128.load64_splat offset=16 (local.get $a)))
+          (local.set $c2a (f64x2.add (local.get $c2a) (f64x2.mul (local.get $x) (local.get $b01))))
+          (local.set $c2b (f64x2.add (local.get $c2b) (f64x2.mul (local.get $x) (local.get $b23))))
+          ;; row 3: c3 += a3 * b, one product and one add per lane, as `c += a * b` in JS
+          (local.set $x (v128.load64_splat offset=24 (local.get $a)))
+          (local.set $c3a (f64x2.add (local.get $c3a) (f64x2.mul (local.get $x) (local.get $b01))))
+          (local.set $c3b (f64x2.add (local.get $c3b) (f64x2.mul (local.get $x) (local.get $b23))))
+                (local.set $a (i32.add (local.get $a) (i32.const 32)))
+                (local.set $b (i32.add (local.get $b) (i32.const 32)))
+                (br $products)))
+            ;; the tile's rows start at out + 4·ti·rowBytes + 32·tj
+            (local.set $o
+              (i32.add (local.get $out)
+                (i32.add (i32.mul (i32.shl (local.get $ti) (i32.const 2)) (local.get $rowBytes))
+                         (i32.shl (local.get $tj) (i32.const 5)))))
+        (v128.store (local.get $o) (local.get $c0a))
+        (v128.store offset=16 (local.get $o) (local.get $c0b))
+        (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
+        (v128.store (local.get $o) (local.get $c1a))
+        (v128.store offset=16 (local.get $o) (local.get $c1b))
+        (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
+        (v128.store (local.get $o) (local.get $c2a))
+        (v128.store offset=16 (local.get $o) (local.get $c2b))
+        (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
+        (v128.store (local.get $o) (local.get $c3a))
+        (v128.store offset=16 (local.get $o) (local.get $c3b))
+            (local.set $ti (i32.add (local.get $ti) (i32.const 1)))
+            (br $rows)))
+        (local.set $tj (i32.add (local.get $tj) (i32.const 1)))
+        (br $columns)))))

@@ -94,3 +94,38 @@ describe('every optimizer reduces the loss of a small regression', () => {
     if (E.isRight(result) && E.isRight(first)) expect(result.right.loss!).toBeLessThan(0.5 * first.right.loss!)
   })
 })
+
+describe('updateAndApply', () => {
+  const spec = uniform([3, 4, 2], 'tanh', 'meanSquaredError', 'mean')
+  const bits = (p: Params): Array<string> => p.flatMap(({ W, b }) => [...W.data, ...b.data].map((v) => (Object.is(v, -0) ? '-0' : String(v))))
+  const fused: ReadonlyArray<[string, O.Optimizer<unknown>]> = [
+    ['sgd', O.sgd(0.3) as O.Optimizer<unknown>],
+    ['nesterov', O.momentum(0.05, 0.9, { nesterov: true }) as O.Optimizer<unknown>],
+    ['adam with a cosine schedule', O.adam(O.cosineDecay({ rate: 0.1, decaySteps: 5 })) as O.Optimizer<unknown>]
+  ]
+
+  it.each(fused)('%s: the fused path gives the same parameters and state, bit for bit, step after step', (_, opt) => {
+    expect(opt.updateAndApply).toBeDefined()
+    const keys = split(key(11), 6)
+    let params = I.init(I.glorotUniform)(keys[0]!, spec)
+    let fusedParams = params
+    let state = opt.init(params), fusedState = state
+    for (const k of keys.slice(1)) {
+      const grads = I.init(I.standardNormal)(k, spec)
+      const [updates, next] = opt.update(grads, state, params)
+      ;[fusedParams, fusedState] = O.updateAndApply(opt)(grads, fusedState, fusedParams)
+      params = O.applyUpdates(params, updates)
+      state = next
+      expect(bits(fusedParams)).toEqual(bits(params))
+      expect(fusedState).toEqual(state)
+    }
+  })
+
+  it('falls back to update then applyUpdates for an optimizer without a fused path', () => {
+    const opt = O.applyIfFinite(O.sgd(0.5))
+    expect(opt.updateAndApply).toBeUndefined()
+    const [next, state] = O.updateAndApply(opt)(g, opt.init(theta), theta)
+    close(flat(next), [0.95, 2.1, 0.35])
+    expect(state.skipped).toBe(0)
+  })
+})

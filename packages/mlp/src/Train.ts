@@ -9,7 +9,7 @@ import * as O from 'fp-ts/lib/Option.js'
 import type { Batch, Params } from './Mlp.js'
 import { lossAndGradients } from './Mlp.js'
 import type { Optimizer } from './Optimizer.js'
-import { applyUpdates } from './Optimizer.js'
+import { updateAndApply } from './Optimizer.js'
 import type { MlpSpec } from './Spec.js'
 
 // -------------------------------------------------------------------------------------
@@ -51,10 +51,11 @@ export const initialState =
 /** One step: loss and gradients on the batch, the optimizer's updates, the new parameters. */
 export const step = <S>(spec: MlpSpec, optimizer: Optimizer<S>) => {
   const gradients = lossAndGradients(spec)
+  const apply = updateAndApply(optimizer)
   return (state: TrainState<S>, batch: Batch): TrainState<S> => {
     const { loss, grads } = gradients(state.params, batch)
-    const [updates, optState] = optimizer.update(grads, state.optState, state.params)
-    return { params: applyUpdates(state.params, updates), optState, step: state.step + 1, loss }
+    const [params, optState] = apply(grads, state.optState, state.params)
+    return { params, optState, step: state.step + 1, loss }
   }
 }
 

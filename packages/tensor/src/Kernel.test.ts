@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pipe } from 'fp-ts/lib/function.js'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as K from './Kernel.js'
 import * as M from './Matrix.js'
 import { wasmKernel } from './WasmKernel.js'
@@ -105,5 +105,37 @@ describe('WebAssembly SIMD kernel', () => {
     const { assemble } = (await import(join(here, '..', 'scripts', 'wasm-module.mjs'))) as { assemble: (wat: string) => Promise<Uint8Array> }
     const bytes = await assemble(readFileSync(join(here, '..', 'wasm', 'gemm.wat'), 'utf8'))
     expect(Array.from(bytes)).toEqual(Array.from(gemmBytes))
+  })
+})
+
+describe('without WebAssembly SIMD the JS kernels serve', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.resetModules()
+  })
+  // Each environment is a fresh evaluation of the modules with a different global WebAssembly.
+  const real = (globalThis as { readonly WebAssembly?: object }).WebAssembly
+  const environments: ReadonlyArray<[string, unknown]> = [
+    ['no WebAssembly at all', undefined],
+    ['WebAssembly without SIMD (validate is false)', { ...real, validate: () => false }],
+    ['compilation refused, as under a strict Content-Security-Policy', {
+      ...real,
+      Module: function () {
+        throw new Error('Refused to compile or instantiate WebAssembly module')
+      }
+    }]
+  ]
+  it.each(environments)('%s', async (_, wasm) => {
+    vi.stubGlobal('WebAssembly', wasm)
+    vi.resetModules()
+    const kernel = await import('./Kernel.js')
+    const matrix = await import('./Matrix.js')
+    expect(kernel.wasmAvailable).toBe(false)
+    expect(() => kernel.useBackend('wasm')).toThrow(/not available/)
+    // A product big enough for the WASM path in 'auto' still gives the reference bits.
+    const n = 24
+    const a = matrix.makeBy(n, n, (i, j) => Math.sin(i * n + j))
+    const product = pipe(a, matrix.matmul(a))
+    expect(sameBits(Float64Array.from(product.data), naive(n, n, n, a.data, n, 1, a.data, n, 1))).toBe(true)
   })
 })

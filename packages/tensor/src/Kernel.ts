@@ -26,6 +26,23 @@ export const TILED_THRESHOLD = 4096
  */
 export const WASM_THRESHOLD = 512
 
+/**
+ * A matrix-multiply kernel: out[i·n + j] = Σ_p A(i, p)·B(p, j) for i < m, j < n, p < k (row-major m×n output),
+ * with A(i, p) = a[i·ars + p·acs] and B(p, j) = b[p·brs + j·bcs]. Every kernel here sums in the same order.
+ */
+export type Gemm = (
+  m: number,
+  n: number,
+  k: number,
+  a: ArrayLike<number>,
+  ars: number,
+  acs: number,
+  b: ArrayLike<number>,
+  brs: number,
+  bcs: number,
+  out: Float64Array
+) => void
+
 /** Which kernels `gemm` may use: 'auto' picks by size; 'js' and 'wasm' force one (tests, benchmarks). */
 export type Backend = 'auto' | 'js' | 'wasm'
 
@@ -46,22 +63,8 @@ export const useBackend = (next: Backend): void => {
 /** The backend setting in force. */
 export const currentBackend = (): Backend => backend
 
-/**
- * out[i·n + j] = Σ_p A(i, p)·B(p, j) for i < m, j < n, p < k (row-major m×n output).
- * A(i, p) = a[i·ars + p·acs]; B(p, j) = b[p·brs + j·bcs].
- */
-export const gemm = (
-  m: number,
-  n: number,
-  k: number,
-  a: ArrayLike<number>,
-  ars: number,
-  acs: number,
-  b: ArrayLike<number>,
-  brs: number,
-  bcs: number,
-  out: Float64Array
-): void => {
+/** The product by whichever kernel the backend setting and the size choose (see {@link Gemm}). */
+export const gemm: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
   const work = m * n * k
   if (wasmKernel !== undefined && (backend === 'wasm' || (backend === 'auto' && work >= WASM_THRESHOLD))) {
     wasmKernel.gemm(m, n, k, a, ars, acs, b, brs, bcs, out)
@@ -70,18 +73,7 @@ export const gemm = (
 }
 
 /** The reference loop: one dot product per output. Also the fast path for tiny operands (XOR's 2×2 layers). */
-export const gemmSmall = (
-  m: number,
-  n: number,
-  k: number,
-  a: ArrayLike<number>,
-  ars: number,
-  acs: number,
-  b: ArrayLike<number>,
-  brs: number,
-  bcs: number,
-  out: Float64Array
-): void => {
+export const gemmSmall: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
   for (let i = 0; i < m; i++) {
     const ai = i * ars
     for (let j = 0; j < n; j++) {
@@ -114,18 +106,7 @@ const packRows = (m: number, k: number, a: ArrayLike<number>, rs: number, cs: nu
  * 4×4 register tiles over packed panels: 16 accumulators, each summing ascending p from +0.
  * A and B are each read once into panels, so every variant (a·b, aᵀ·b, a·bᵀ) runs the same contiguous inner loop.
  */
-export const gemmTiled = (
-  m: number,
-  n: number,
-  k: number,
-  a: ArrayLike<number>,
-  ars: number,
-  acs: number,
-  b: ArrayLike<number>,
-  brs: number,
-  bcs: number,
-  out: Float64Array
-): void => {
+export const gemmTiled: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
   const ap = packRows(m, k, a, ars, acs)
   // Bᵀ's rows are B's columns: B(p, j) = Bᵀ(j, p), at b[j·bcs + p·brs].
   const bp = packRows(n, k, b, bcs, brs)

@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import type { Gemm } from './Kernel.js'
 import { gemmBytes } from './wasm/gemmBytes.js'
 
 // The few WebAssembly APIs used here, typed locally: the libraries compile against ES2022 only (no DOM or Node
@@ -29,19 +30,8 @@ interface GemmExports {
 }
 
 export interface WasmKernel {
-  /** Same contract as Kernel.gemm: out[i·n + j] = Σ_p A(i, p)·B(p, j), with A(i, p) = a[i·ars + p·acs]. */
-  readonly gemm: (
-    m: number,
-    n: number,
-    k: number,
-    a: ArrayLike<number>,
-    ars: number,
-    acs: number,
-    b: ArrayLike<number>,
-    brs: number,
-    bcs: number,
-    out: Float64Array
-  ) => void
+  /** Same contract as Kernel.gemm, bit for bit. */
+  readonly gemm: Gemm
   /** Bytes of linear memory now held (grows to the largest operation, never beyond). */
   readonly memoryBytes: () => number
 }

@@ -193,6 +193,9 @@ describe('bad input: one line on stderr, a non-zero exit, never a stack trace', 
       return join(dir, name)
     }
     bad(['--load', write('text.json', 'not json {')], 1, /^xor-demo: .*text\.json is not JSON: /)
+    // JSON.parse quotes the text it choked on; its line breaks must not break the one-line message.
+    bad(['--load', write('lines.json', 'not\njson\r\n{\n')], 1, /^xor-demo: .*lines\.json is not JSON: .*not\\njson\\r\\n/)
+    bad(['--load', join(dir, 'two\nlines.json')], 1, /^xor-demo: cannot read .*two\\nlines\.json: no such file/)
     const model = {
       format: 'puregrad/mlp',
       version: 1,

@@ -114,11 +114,20 @@ const runSweep = (options: Options, runs: number, mode: ProgressMode, io: Io): n
   return EXIT_OK
 }
 
+const escapes: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+/**
+ * An error message as exactly one line: line breaks and other control characters that arrive inside it (a file's
+ * contents quoted by JSON.parse, a path) are shown escaped: \n, \r, \t, else \uXXXX.
+ */
+const oneLine = (message: string): string =>
+  message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => escapes[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
 /** Runs the app; returns the exit code. Never throws. */
 const main = (argv: ReadonlyArray<string>, io: Io): number => {
   const parsed = parseArgs(argv)
   if (E.isLeft(parsed)) {
-    io.err(`xor-demo: ${parsed.left.message}\n`)
+    io.err(`xor-demo: ${oneLine(parsed.left.message)}\n`)
     return EXIT_USAGE
   }
   const options = parsed.right
@@ -131,11 +140,11 @@ const main = (argv: ReadonlyArray<string>, io: Io): number => {
     return options.sweep === undefined ? runSingle(options, mode, io) : runSweep(options, options.sweep, mode, io)
   } catch (e) {
     if (e instanceof Failure) {
-      io.err(`xor-demo: ${e.message}\n`)
+      io.err(`xor-demo: ${oneLine(e.message)}\n`)
       return e.code
     }
     // A bug, not bad input: still one line, with the stack only on request.
-    io.err(`xor-demo: unexpected error: ${e instanceof Error ? e.message : String(e)} (set XOR_DEMO_DEBUG=1 for details)\n`)
+    io.err(`xor-demo: unexpected error: ${oneLine(e instanceof Error ? e.message : String(e))} (set XOR_DEMO_DEBUG=1 for details)\n`)
     if (io.env['XOR_DEMO_DEBUG']) io.err(`${e instanceof Error ? e.stack : ''}\n`)
     return EXIT_FAILURE
   }

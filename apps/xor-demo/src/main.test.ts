@@ -115,6 +115,13 @@ describe('options', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('This run got stuck')
     expect(r.stdout).toContain('--restarts')
+    // The loss the message names for the local minimum (k outputs at 0.5 cost k·ln 2) is the one the run reached.
+    const floorAndLoss = (stdout: string) => stdout.match(/stays near (\d)·ln 2 ≈ (\d+\.\d+) \(this run: (\d+\.\d+)\)/)!.slice(1).map(Number)
+    const [k, floor, loss] = floorAndLoss(r.stdout)
+    expect(floor).toBeCloseTo(k! * Math.LN2, 3)
+    expect(Math.abs(loss! - floor!)).toBeLessThan(0.1)
+    const dead = run(['--activation', 'relu', '--seed', '1', '--quiet'])
+    expect(floorAndLoss(dead.stdout)).toEqual([4, 2.773, 2.773])
     const doc = json(['--seed', '0', '--restarts', '5'])
     expect(doc.converged).toBe(true)
     expect(doc.attempt).toBeGreaterThan(0)

@@ -101,8 +101,12 @@ export const verdictText = (outcome: Outcome, style: Style): string => {
       return style.good(`Learned XOR: every output is within ${CONVERGED_WITHIN} of its target.`)
     case 'stuck': {
       const near = outcome.outputs.flatMap((o, i) => (Math.abs(o - 0.5) < 0.15 ? [`(${INPUTS[i]!.join(', ')}) → ${o.toFixed(3)}`] : []))
+      // An output stuck at 0.5 costs −ln ½ = ln 2 whatever its target; 'mean' divides the sum by the 4 examples.
+      const mean = outcome.spec.reduction === 'mean'
+      const floor = (near.length * Math.LN2) / (mean ? 4 : 1)
       return style.bad(
-        `This run got stuck: ${near.join(' and ')} sit near 0.5, the local minimum where the loss stays near 2·ln 2 ≈ 1.386 (with --reduction sum).\n` +
+        `This run got stuck: ${near.join(' and ')} sit near 0.5, a local minimum where the loss stays near ` +
+          `${near.length}·ln 2${mean ? '/4' : ''} ≈ ${floor.toFixed(3)} (this run: ${outcome.loss.toFixed(3)}).\n` +
           `Small XOR networks fall into it from many seeds. Try --restarts 5, another --seed, or a wider hidden layer such as --hidden 4.`
       )
     }
@@ -138,7 +142,7 @@ export const sweepReport = (report: SweepReport, seconds: number, style: Style):
     style.bold(`Sweep over seeds ${report.firstSeed}…${report.firstSeed + runs - 1} (${runs} runs, ${seconds.toFixed(2)} s)`),
     '',
     `  converged   ${String(counts.converged).padStart(6)}  ${pct(counts.converged)}`,
-    `  stuck       ${String(counts.stuck).padStart(6)}  ${pct(counts.stuck)}   (two outputs near 0.5, loss ≈ 2·ln 2)`,
+    `  stuck       ${String(counts.stuck).padStart(6)}  ${pct(counts.stuck)}   (two or more outputs near 0.5, each adding ln 2 to the summed loss)`,
     `  unfinished  ${String(counts.unfinished).padStart(6)}  ${pct(counts.unfinished)}`,
     `  diverged    ${String(counts.diverged).padStart(6)}  ${pct(counts.diverged)}`,
     '',

@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
 import { GradCheck } from '@puregrad/grad'
 import * as Act from '@puregrad/grad/Activation'
 import * as M from '@puregrad/tensor/Matrix'
@@ -8,24 +9,28 @@ import { describe, expect, it } from 'vitest'
 import * as I from './Init.js'
 import * as Mlp from './Mlp.js'
 import type { MlpSpec } from './Spec.js'
-import { notebookXor } from './Spec.js'
+import { notebookXor, validateSpec } from './Spec.js'
 import { xor } from './testing/xor.js'
 
-const outputFor = { binaryCrossEntropy: 'sigmoid', softmaxCrossEntropy: 'softmax', meanSquaredError: 'tanh' } as const
+const outputFor = { binaryCrossEntropy: 'sigmoid', softmaxCrossEntropy: 'softmax' } as const
 
 describe('lossAndGradients', () => {
   it('matches central differences on random networks, activations and losses', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 4 }),
-        fc.constantFrom(...Act.names),
+        fc.array(fc.constantFrom(...Act.names), { minLength: 3, maxLength: 3 }),
         fc.constantFrom('binaryCrossEntropy', 'softmaxCrossEntropy', 'meanSquaredError') as fc.Arbitrary<MlpSpec['loss']>,
+        fc.constantFrom(...Act.names),
         fc.constantFrom('sum', 'mean') as fc.Arbitrary<MlpSpec['reduction']>,
         fc.integer({ min: 1, max: 5 }),
         fc.nat(),
-        (widths0, hidden, loss, reduction, batch, seed) => {
+        (widths0, hidden, loss, squaredErrorOutput, reduction, batch, seed) => {
           const widths = loss === 'softmaxCrossEntropy' ? [...widths0.slice(0, -1), Math.max(2, widths0[widths0.length - 1]!)] : widths0
-          const spec: MlpSpec = { widths, activations: widths.slice(2).map(() => hidden).concat([outputFor[loss]]), loss, reduction }
+          // Every hidden layer its own activation; squared error takes any output activation, the others their own.
+          const output = loss === 'meanSquaredError' ? squaredErrorOutput : outputFor[loss]
+          const spec: MlpSpec = { widths, activations: [...hidden.slice(0, widths.length - 2), output], loss, reduction }
+          expect(E.isRight(validateSpec(spec))).toBe(true)
           const [kp, kx, ky] = split(key(seed), 3)
           const params = I.init(I.glorotUniform)(kp!, spec).map((p) => ({ ...p, b: M.map((v) => v + 0.1)(p.b) }))
           const batchData = { x: uniformDraw(kx!, widths[0]!, batch, -1, 1), y: randomTargets(ky!, loss, widths[widths.length - 1]!, batch) }
@@ -35,7 +40,7 @@ describe('lossAndGradients', () => {
           expect(r.passed, JSON.stringify(r.worst)).toBe(true)
         }
       ),
-      { numRuns: 60 }
+      { numRuns: 150 }
     )
   })
   it('gradients have exactly the shape of the parameters', () => {

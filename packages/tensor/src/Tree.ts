@@ -40,7 +40,7 @@ export const mapWithPath =
 export const zipWith =
   <T extends Tree>(b: T, f: (a: Matrix, b: Matrix) => Matrix) =>
   (a: T): T =>
-    zipTrees(a, b, f) as T
+    zipChecked(a, b, f) as T
 
 /** `zipWith` with each leaf's path. */
 export const zipWithPath =
@@ -80,53 +80,60 @@ const where = (path: string): string => path || 'the root'
 
 type TreeRecord = { readonly [key: string]: Tree }
 
-// map and zipWith run several times per training step: plain recursion, no paths, no intermediate arrays.
-// On a mismatch they re-walk with paths (walk) so that the error still says where.
+// map and zipWith run on every training step: module-level recursion (no closure per call), no key arrays,
+// no paths. On a mismatch zipTrees throws a bare marker and zipWith re-walks with paths (walk) to say where.
 
 const mapTree = (t: Tree, f: (leaf: Matrix) => Matrix): Tree => {
-  if (isMatrix(t)) return f(t)
   if (Array.isArray(t)) {
     const out = new Array<Tree>(t.length)
     for (let i = 0; i < t.length; i++) out[i] = mapTree(t[i], f)
     return out
   }
+  if (isMatrix(t)) return f(t)
   // A spread copy keeps the record's hidden class, so the stores below replace values instead of adding keys.
   const rec = t as TreeRecord
   const out: Record<string, Tree> = { ...rec }
-  for (const k of Object.keys(rec)) out[k] = mapTree(rec[k]!, f)
+  for (const k in rec) out[k] = mapTree(rec[k]!, f)
   return out
 }
 
-const zipTrees = (a: Tree, b: Tree, f: (a: Matrix, b: Matrix) => Matrix): Tree => {
-  const mismatch = (): never => {
+const MISMATCH = new ShapeError('Tree: the trees differ')
+
+const zipTrees = (x: Tree, y: Tree, f: (a: Matrix, b: Matrix) => Matrix): Tree => {
+  if (Array.isArray(x)) {
+    if (!Array.isArray(y) || y.length !== x.length) throw MISMATCH
+    const out = new Array<Tree>(x.length)
+    for (let i = 0; i < x.length; i++) out[i] = zipTrees(x[i], (y as ReadonlyArray<Tree>)[i]!, f)
+    return out
+  }
+  if (isMatrix(x)) {
+    if (!isMatrix(y) || x.rows !== y.rows || x.cols !== y.cols) throw MISMATCH
+    return f(x, y)
+  }
+  if (isMatrix(y) || Array.isArray(y)) throw MISMATCH
+  const rx = x as TreeRecord, ry = y as TreeRecord
+  const out: Record<string, Tree> = { ...rx }
+  let keys = 0
+  for (const k in rx) {
+    const other = ry[k]
+    if (other === undefined) throw MISMATCH
+    out[k] = zipTrees(rx[k]!, other, f)
+    keys++
+  }
+  for (const _ in ry) keys--
+  if (keys !== 0) throw MISMATCH
+  return out
+}
+
+/** zipTrees, with a mismatch reported by a walk that names its path. */
+const zipChecked = (a: Tree, b: Tree, f: (a: Matrix, b: Matrix) => Matrix): Tree => {
+  try {
+    return zipTrees(a, b, f)
+  } catch (e) {
+    if (e !== MISMATCH) throw e
     walk(a, [b], (leaf) => leaf, true) // throws a ShapeError naming the path
     throw new ShapeError('Tree: the trees differ')
   }
-  const go = (x: Tree, y: Tree): Tree => {
-    if (isMatrix(x)) {
-      if (!isMatrix(y) || x.rows !== y.rows || x.cols !== y.cols) return mismatch()
-      return f(x, y)
-    }
-    if (Array.isArray(x)) {
-      if (!Array.isArray(y) || y.length !== x.length) return mismatch()
-      const out = new Array<Tree>(x.length)
-      for (let i = 0; i < x.length; i++) out[i] = go(x[i], (y as ReadonlyArray<Tree>)[i]!)
-      return out
-    }
-    if (isMatrix(y) || Array.isArray(y)) return mismatch()
-    const rx = x as TreeRecord, ry = y as TreeRecord
-    const keys = Object.keys(rx)
-    if (Object.keys(ry).length !== keys.length) return mismatch()
-    const out: Record<string, Tree> = { ...rx }
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!
-      const other = ry[k]
-      if (other === undefined) return mismatch()
-      out[k] = go(rx[k]!, other)
-    }
-    return out
-  }
-  return go(a, b)
 }
 
 /**

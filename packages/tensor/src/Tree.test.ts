@@ -39,5 +39,9 @@ describe('Tree', () => {
     expect(() => pipe(params, T.zipWith(short, (a) => a))).toThrow('Tree: at the root: expected an array of 2')
     const renamed = [{ V: params[0].W, b: params[0].b }, params[1]] as unknown as typeof params
     expect(() => pipe(params, T.zipWith(renamed, (a) => a))).toThrow('Tree: at [0].W: missing in one tree')
+    const extra = [{ ...params[0], c: params[0].b }, params[1]] as unknown as typeof params
+    expect(() => pipe(params, T.zipWith(extra, (a) => a))).toThrow('Tree: at [0]: keys differ')
+    const leafForBranch = [params[0].W, params[1]] as unknown as typeof params
+    expect(() => pipe(params, T.zipWith(leafForBranch, (a) => a))).toThrow(M.ShapeError)
   })
 })

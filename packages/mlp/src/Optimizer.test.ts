@@ -101,7 +101,8 @@ describe('updateAndApply', () => {
   const fused: ReadonlyArray<[string, O.Optimizer<unknown>]> = [
     ['sgd', O.sgd(0.3) as O.Optimizer<unknown>],
     ['nesterov', O.momentum(0.05, 0.9, { nesterov: true }) as O.Optimizer<unknown>],
-    ['adam with a cosine schedule', O.adam(O.cosineDecay({ rate: 0.1, decaySteps: 5 })) as O.Optimizer<unknown>]
+    ['adam with a cosine schedule', O.adam(O.cosineDecay({ rate: 0.1, decaySteps: 5 })) as O.Optimizer<unknown>],
+    ['clipping and weight decay before the rate', O.chain(O.clipByGlobalNorm(1), O.addDecayedWeights(1e-2), O.scaleByLearningRate(0.2)) as O.Optimizer<unknown>]
   ]
 
   it.each(fused)('%s: the fused path gives the same parameters and state, bit for bit, step after step', (_, opt) => {

@@ -80,8 +80,10 @@ const where = (path: string): string => path || 'the root'
 
 type TreeRecord = { readonly [key: string]: Tree }
 
-// map and zipWith run on every training step: module-level recursion (no closure per call), no key arrays,
-// no paths. On a mismatch zipTrees throws a bare marker and zipWith re-walks with paths (walk) to say where.
+// map and zipWith run on every training step: module-level recursion (no closure per call), no key arrays, no
+// paths, leaves of a record handled in place. A record's copy starts empty and gains its keys in order: on V8 that
+// is faster than a spread copy whose values are then replaced (records of one shape then share one hidden class).
+// On a mismatch zipTrees throws a bare marker and zipWith re-walks with paths (walk) to say where.
 
 const mapTree = (t: Tree, f: (leaf: Matrix) => Matrix): Tree => {
   if (Array.isArray(t)) {
@@ -90,14 +92,21 @@ const mapTree = (t: Tree, f: (leaf: Matrix) => Matrix): Tree => {
     return out
   }
   if (isMatrix(t)) return f(t)
-  // A spread copy keeps the record's hidden class, so the stores below replace values instead of adding keys.
   const rec = t as TreeRecord
-  const out: Record<string, Tree> = { ...rec }
-  for (const k in rec) out[k] = mapTree(rec[k]!, f)
+  const out: Record<string, Tree> = {}
+  for (const k in rec) {
+    const child = rec[k]!
+    out[k] = isMatrix(child) ? f(child) : mapTree(child, f)
+  }
   return out
 }
 
 const MISMATCH = new ShapeError('Tree: the trees differ')
+
+const zipLeaves = (x: Matrix, y: Tree, f: (a: Matrix, b: Matrix) => Matrix): Matrix => {
+  if (!isMatrix(y) || x.rows !== y.rows || x.cols !== y.cols) throw MISMATCH
+  return f(x, y)
+}
 
 const zipTrees = (x: Tree, y: Tree, f: (a: Matrix, b: Matrix) => Matrix): Tree => {
   if (Array.isArray(x)) {
@@ -106,18 +115,15 @@ const zipTrees = (x: Tree, y: Tree, f: (a: Matrix, b: Matrix) => Matrix): Tree =
     for (let i = 0; i < x.length; i++) out[i] = zipTrees(x[i], (y as ReadonlyArray<Tree>)[i]!, f)
     return out
   }
-  if (isMatrix(x)) {
-    if (!isMatrix(y) || x.rows !== y.rows || x.cols !== y.cols) throw MISMATCH
-    return f(x, y)
-  }
+  if (isMatrix(x)) return zipLeaves(x, y, f)
   if (isMatrix(y) || Array.isArray(y)) throw MISMATCH
   const rx = x as TreeRecord, ry = y as TreeRecord
-  const out: Record<string, Tree> = { ...rx }
+  const out: Record<string, Tree> = {}
   let keys = 0
   for (const k in rx) {
-    const other = ry[k]
+    const child = rx[k]!, other = ry[k]
     if (other === undefined) throw MISMATCH
-    out[k] = zipTrees(rx[k]!, other, f)
+    out[k] = isMatrix(child) ? zipLeaves(child, other, f) : zipTrees(child, other, f)
     keys++
   }
   for (const _ in ry) keys--

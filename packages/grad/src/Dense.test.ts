@@ -64,8 +64,8 @@ describe('batch reduction: the notebook’s bias gradient', () => {
     return L.binaryCrossEntropy.valueFromLogits(z, ys, reduction)
   }
   const grads = (reduction: L.Reduction, biasReduction: 'sum' | 'mean') => {
-    const { z, a } = D.dense(layer, A.sigmoid)(xs)
-    const { dz } = L.outputGradient(A.sigmoid, L.binaryCrossEntropy, reduction)(z, a, ys)
+    const z = D.affine(layer)(xs)
+    const { dz } = L.outputGradient(A.sigmoid, L.binaryCrossEntropy, reduction)(z, ys)
     const { dW, db } = D.denseBackward(layer, xs)(dz)
     return { W: dW, b: biasReduction === 'sum' ? db : M.scale(1 / xs.cols)(db) }
   }

@@ -47,8 +47,7 @@ describe('numerical stability', () => {
   })
   it('the fused sigmoid + BCE gradient stays a − y at saturation', () => {
     const z = M.row([800, -800])
-    const a = A.sigmoid.forward(z)
-    const { loss, dz } = L.outputGradient(A.sigmoid, L.binaryCrossEntropy, 'sum')(z, a, M.row([0, 1]))
+    const { loss, dz } = L.outputGradient(A.sigmoid, L.binaryCrossEntropy, 'sum')(z, M.row([0, 1]))
     expect(loss).toBe(1600)
     expect(Array.from(dz.data)).toEqual([1, -1])
   })
@@ -80,7 +79,7 @@ describe('gradients against finite differences', () => {
       fc.property(logits(name), fc.nat(), (z, seed) => {
         const a = act.forward(z)
         const y = randomTargets(key(seed), name, a.rows, a.cols)
-        const fused = L.outputGradient(act, loss, reduction)(z, a, y)
+        const fused = L.outputGradient(act, loss, reduction)(z, y)
         const chained = act.backward(z, a, loss.gradient(a, y, reduction))
         expect(M.approxEquals(1e-9)(fused.dz, chained)).toBe(true)
         expect(fused.loss).toBeCloseTo(loss.value(a, y, reduction), 9)
@@ -90,11 +89,28 @@ describe('gradients against finite differences', () => {
       { numRuns: 30 }
     )
   })
+  it.each(cases)('%s, %s: fromLogits is valueFromLogits and (mass·σ(z) − y)/k, bit for bit', (name, reduction) => {
+    const loss = L.byName[name]
+    const act = A.byName[loss.canonical]
+    fc.assert(
+      fc.property(logits(name), fc.nat(), (z, seed) => {
+        const y = randomTargets(key(seed), name, z.rows, z.cols)
+        const a = act.forward(z)
+        const k = L.divisor(reduction, z.cols)
+        // mass is Σ of the target column for softmax CE (as it computes it), 1 for the element-wise pairs.
+        const mass = (j: number) => (name === 'softmaxCrossEntropy' ? M.columnValues(y, j).reduce((s, v) => s + v, 0) : 1)
+        const expected = M.makeBy(z.rows, z.cols, (i, j) => (mass(j) * M.get(a, i, j) - M.get(y, i, j)) / k)
+        const fused = loss.fromLogits(z, y, reduction)
+        expect(fused.loss).toBe(loss.valueFromLogits(z, y, reduction))
+        expect(M.equals(fused.dz, expected)).toBe(true)
+      }),
+      { numRuns: 30 }
+    )
+  })
   fcTest.prop([anyMatrix(4)])('softmax CE with targets that are not distributions: ∂C/∂z = (Σy)·a − y', (z0) => {
     const z = M.unsafeFromArray(z0.rows + 1, z0.cols, [...z0.data, ...new Array(z0.cols).fill(0.5)])
     const y = M.map((v) => Math.abs(v))(z) // mass ≠ 1
-    const a = A.softmax.forward(z)
-    const { dz } = L.outputGradient(A.softmax, L.softmaxCrossEntropy, 'sum')(z, a, y)
+    const { dz } = L.outputGradient(A.softmax, L.softmaxCrossEntropy, 'sum')(z, y)
     expect(gradCheck((w: M.Matrix) => L.softmaxCrossEntropy.valueFromLogits(w, y, 'sum'))(z, dz).passed).toBe(true)
   })
   it('mismatched prediction and target shapes throw ShapeError', () => {

@@ -21,6 +21,12 @@ export type Reduction = 'sum' | 'mean'
 
 export type LossName = 'binaryCrossEntropy' | 'meanSquaredError' | 'softmaxCrossEntropy'
 
+/** The loss and ∂C/∂z of an output layer. */
+export interface OutputGradient<R extends number = number, C extends number = number> {
+  readonly loss: number
+  readonly dz: Matrix<R, C>
+}
+
 export interface Loss {
   readonly name: LossName
   /** C(a, y), reduced over the batch. Finite for every a the matching output activation can produce. */
@@ -34,8 +40,11 @@ export interface Loss {
   readonly canonical: Activation['name']
   /** C computed from the pre-activation z of the canonical activation: exact where a would round to 0 or 1. */
   readonly valueFromLogits: (z: Matrix, y: Matrix, reduction: Reduction) => number
-  /** The fused ∂C/∂z through the canonical activation, from a = σ(z) and y, in one pass. */
-  readonly gradientFromLogits: <R extends number, C extends number>(a: Matrix<R, C>, y: Matrix<R, C>, reduction: Reduction) => Matrix<R, C>
+  /**
+   * C and the fused ∂C/∂z through the canonical activation, from z and y in one pass: C equals `valueFromLogits`
+   * and ∂C/∂z equals (σ(z) − y)/k bit for bit, without allocating σ(z).
+   */
+  readonly fromLogits: <R extends number, C extends number>(z: Matrix<R, C>, y: Matrix<R, C>, reduction: Reduction) => OutputGradient<R, C>
 }
 
 // -------------------------------------------------------------------------------------
@@ -58,14 +67,6 @@ export const divisor = (reduction: Reduction, batch: number): number => (reducti
 const EPSILON = 1e-16
 const safeLog = (p: number): number => Math.log(p < EPSILON ? EPSILON : p)
 
-/** (a − y)/k: the fused ∂C/∂z of sigmoid + BCE and identity + squared error. */
-const residual = <R extends number, C extends number>(a: Matrix<R, C>, y: Matrix<R, C>, reduction: Reduction): Matrix<R, C> => {
-  checkPair('residual', a, y)
-  const p = a.data, t = y.data, out = new Float64Array(p.length)
-  const k = divisor(reduction, a.cols)
-  for (let i = 0; i < out.length; i++) out[i] = (p[i] - t[i]) / k
-  return unsafeWrap(a.rows, a.cols, out)
-}
 
 // -------------------------------------------------------------------------------------
 // instances
@@ -107,7 +108,19 @@ export const binaryCrossEntropy: Loss = {
     for (let i = 0; i < x.length; i++) total += softplusScalar(x[i]) - t[i] * x[i]
     return total / divisor(reduction, z.cols)
   },
-  gradientFromLogits: residual
+  fromLogits: (z, y, reduction) => {
+    checkPair('binaryCrossEntropy', z, y)
+    const x = z.data, t = y.data, out = new Float64Array(x.length)
+    const k = divisor(reduction, z.cols)
+    let total = 0
+    for (let i = 0; i < x.length; i++) {
+      // softplusScalar and sigmoidScalar written out to share e = e^(−|z|): the same operations, one exp fewer.
+      const zi = x[i], e = Math.exp(-Math.abs(zi))
+      total += Math.max(zi, 0) + Math.log1p(e) - t[i] * zi
+      out[i] = ((zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - t[i]) / k
+    }
+    return { loss: total / k, dz: unsafeWrap(z.rows, z.cols, out) }
+  }
 }
 
 /** Squared error C(a, y) = ½‖a − y‖² (summed over outputs and batch); ∂C/∂a = a − y. */
@@ -129,7 +142,17 @@ export const meanSquaredError: Loss = {
     return unsafeWrap(a.rows, a.cols, out)
   },
   valueFromLogits: (z, y, reduction) => meanSquaredError.value(z, y, reduction),
-  gradientFromLogits: residual
+  fromLogits: (z, y, reduction) => {
+    checkPair('meanSquaredError', z, y)
+    const p = z.data, t = y.data, out = new Float64Array(p.length)
+    const k = divisor(reduction, z.cols)
+    let total = 0
+    for (let i = 0; i < p.length; i++) {
+      total += (p[i] - t[i]) * (p[i] - t[i])
+      out[i] = (p[i] - t[i]) / k
+    }
+    return { loss: (0.5 * total) / k, dz: unsafeWrap(z.rows, z.cols, out) }
+  }
 }
 
 /**
@@ -174,18 +197,31 @@ export const softmaxCrossEntropy: Loss = {
     }
     return total / divisor(reduction, cols)
   },
-  // ∂C/∂zᵢ = (Σⱼ yⱼ)·aᵢ − yᵢ per column: a − y when the column of y is a distribution.
-  gradientFromLogits: (a, y, reduction) => {
-    checkPair('softmaxCrossEntropy.gradientFromLogits', a, y)
-    const { rows, cols } = a
-    const p = a.data, t = y.data, out = new Float64Array(p.length)
+  // ∂C/∂zᵢ = (Σⱼ yⱼ)·aᵢ − yᵢ per column: a − y when the column of y is a distribution. aᵢ = e^(zᵢ − m) / Σⱼ e^(zⱼ − m)
+  // is computed as softmax.forward computes it, and the exponentials are shared with the value.
+  fromLogits: (z, y, reduction) => {
+    checkPair('softmaxCrossEntropy', z, y)
+    const { rows, cols, data: x } = z
+    const t = y.data, out = new Float64Array(x.length)
     const k = divisor(reduction, cols)
+    let total = 0
     for (let j = 0; j < cols; j++) {
+      let max = -Infinity
+      for (let i = 0; i < rows; i++) max = Math.max(max, x[i * cols + j])
+      let sumExp = 0
       let mass = 0
-      for (let i = 0; i < rows; i++) mass += t[i * cols + j]
-      for (let i = 0; i < rows; i++) out[i * cols + j] = (mass * p[i * cols + j] - t[i * cols + j]) / k
+      let dot = 0
+      for (let i = 0; i < rows; i++) {
+        const e = Math.exp(x[i * cols + j] - max)
+        out[i * cols + j] = e
+        sumExp += e
+        mass += t[i * cols + j]
+        dot += t[i * cols + j] * x[i * cols + j]
+      }
+      total += mass * (max + Math.log(sumExp)) - dot
+      for (let i = 0; i < rows; i++) out[i * cols + j] = (mass * (out[i * cols + j] / sumExp) - t[i * cols + j]) / k
     }
-    return unsafeWrap(rows, cols, out)
+    return { loss: total / k, dz: unsafeWrap(rows, cols, out) }
   }
 }
 
@@ -197,22 +233,16 @@ export const names: ReadonlyArray<LossName> = Object.keys(byName) as Array<LossN
 // output layer: loss after activation, fused where the pair is canonical
 // -------------------------------------------------------------------------------------
 
-/** The loss and ∂C/∂z of an output layer, from its saved forward values. */
-export interface OutputGradient<R extends number = number, C extends number = number> {
-  readonly loss: number
-  readonly dz: Matrix<R, C>
-}
-
 /**
- * C and ∂C/∂z for an output layer a = σ(z) followed by a loss.
- * Canonical pairs take the fused path: C from the logits, ∂C/∂z = (a − y)/k in one pass (no division by a(1 − a),
- * so no blow-up at saturated outputs, and a loss that stays finite where a rounds to 0 or 1). Other pairs chain the loss gradient through the activation.
+ * C and ∂C/∂z for an output layer a = σ(z) followed by a loss, from z and the targets y.
+ * Canonical pairs take the fused path (`loss.fromLogits`): C from the logits, ∂C/∂z = (a − y)/k in the same pass
+ * (no division by a(1 − a), so no blow-up at saturated outputs, and a loss that stays finite where a rounds to 0
+ * or 1). Other pairs compute a = σ(z) and chain the loss gradient through the activation.
  */
 export const outputGradient =
   (activation: Activation, loss: Loss, reduction: Reduction) =>
-  <R extends number, C extends number>(z: Matrix<R, C>, a: Matrix<R, C>, y: Matrix<R, C>): OutputGradient<R, C> => {
-    if (activation.name !== loss.canonical) {
-      return { loss: loss.value(a, y, reduction), dz: activation.backward(z, a, loss.gradient(a, y, reduction)) }
-    }
-    return { loss: loss.valueFromLogits(z, y, reduction), dz: loss.gradientFromLogits(a, y, reduction) }
+  <R extends number, C extends number>(z: Matrix<R, C>, y: Matrix<R, C>): OutputGradient<R, C> => {
+    if (activation.name === loss.canonical) return loss.fromLogits(z, y, reduction)
+    const a = activation.forward(z)
+    return { loss: loss.value(a, y, reduction), dz: activation.backward(z, a, loss.gradient(a, y, reduction)) }
   }

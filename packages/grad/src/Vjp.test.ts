@@ -24,7 +24,7 @@ describe('composition', () => {
       return f
     })
     const last = outs[outs.length - 1]!
-    const out = L.outputGradient(A.sigmoid, L.binaryCrossEntropy, 'mean')(last.z, last.a, c.y)
+    const out = L.outputGradient(A.sigmoid, L.binaryCrossEntropy, 'mean')(last.z, c.y)
     expect(value).toBe(out.loss)
     let dz = out.dz
     for (let l = c.params.length - 1; l >= 0; l--) {

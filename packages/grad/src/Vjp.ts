@@ -103,8 +103,7 @@ export const outputLoss =
   (act: Activation, l: Loss, reduction: Reduction) =>
   (y: Matrix): Differentiable<NoParams, Matrix, number> =>
   (_, z) => {
-    const a = act.forward(z)
-    const { loss: value, dz } = outputGradient(act, l, reduction)(z, a, y)
+    const { loss: value, dz } = outputGradient(act, l, reduction)(z, y)
     return [value, (dC) => [noParams, dC === 1 ? dz : scale(dC)(dz)]]
   }
 

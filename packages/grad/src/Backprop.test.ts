@@ -1,0 +1,101 @@
+import fc from 'fast-check'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as M from '@puregrad/tensor/Matrix'
+import { key, split, uniform } from '@puregrad/tensor/Random'
+import { describe, expect, it } from 'vitest'
+import * as A from './Activation.js'
+import * as B from './Backprop.js'
+import type { DenseParams } from './Dense.js'
+import { gradCheck } from './GradCheck.js'
+import * as L from './Loss.js'
+import { randomParams, randomTargets } from './testing/cases.js'
+import * as V from './Vjp.js'
+
+/** The same network composed from VJPs: the reference Backprop must equal bit for bit. */
+const composed = (stack: B.DenseStack, y: M.Matrix): V.Differentiable<ReadonlyArray<DenseParams>, M.Matrix, number, null> => {
+  const last = stack.activations.length - 1
+  const layers = stack.activations.map((act, l) => (l === last ? V.affine() : V.dense(act)))
+  const first = last === 0 ? V.affine({ inputGradient: false }) : V.dense(stack.activations[0]!, { inputGradient: false })
+  return pipe(V.stack(first, ...layers.slice(1)), V.andThen(V.outputLoss(stack.activations[last]!, stack.loss, stack.reduction)(y)))
+}
+
+/** A random network: 1–4 layers of width 1–5, any hidden activations, an output activation that fits the loss. */
+const anyNetwork = fc
+  .record({
+    widths: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 5 }),
+    hidden: fc.array(fc.constantFrom(...A.names), { minLength: 4, maxLength: 4 }),
+    loss: fc.constantFrom(...L.names),
+    squaredErrorOutput: fc.constantFrom(...A.names),
+    reduction: fc.constantFrom('sum', 'mean') as fc.Arbitrary<L.Reduction>,
+    batch: fc.integer({ min: 1, max: 5 }),
+    seed: fc.nat()
+  })
+  .map(({ widths: w, hidden, loss, squaredErrorOutput, reduction, batch, seed }) => {
+    // softmax over one output is constant: CE gets at least two classes. Squared error takes any output activation
+    // (the chained, non-canonical path); BCE and CE take their canonical one (the fused path).
+    const widths = loss === 'softmaxCrossEntropy' ? [...w.slice(0, -1), Math.max(2, w[w.length - 1]!)] : w
+    const output = loss === 'meanSquaredError' ? squaredErrorOutput : A.byName[L.byName[loss].canonical].name
+    const stack: B.DenseStack = {
+      activations: [...hidden.slice(0, widths.length - 2), output].map((n) => A.byName[n]),
+      loss: L.byName[loss],
+      reduction
+    }
+    const [kp, kx, ky] = split(key(seed), 3)
+    const params = randomParams(kp!, widths, 0.8)
+    const x = uniform(kx!, widths[0]!, batch, -1, 1)
+    const y = randomTargets(ky!, loss, widths[widths.length - 1]!, batch)
+    return { stack, params, x, y }
+  })
+
+describe('lossAndGradients', () => {
+  it('equals the VJP composition bit for bit on random networks', () => {
+    fc.assert(
+      fc.property(anyNetwork, ({ stack, params, x, y }) => {
+        const ours = B.lossAndGradients(stack)(params, x, y)
+        const reference = V.valueAndGrad(composed(stack, y))(params, x)
+        expect(Object.is(ours.loss, reference.value)).toBe(true)
+        expect(ours.grads.length).toBe(params.length)
+        ours.grads.forEach((g, l) => {
+          expect(M.equals(g.W, reference.dp[l]!.W)).toBe(true)
+          expect(M.equals(g.b, reference.dp[l]!.b)).toBe(true)
+        })
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('matches central differences', () => {
+    fc.assert(
+      fc.property(anyNetwork, ({ stack, params, x, y }) => {
+        const { grads } = B.lossAndGradients(stack)(params, x, y)
+        const cost = (p: ReadonlyArray<DenseParams>) => B.lossAndGradients(stack)(p, x, y).loss
+        const result = gradCheck(cost)(params, grads)
+        expect(result.passed, JSON.stringify(result.worst)).toBe(true)
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it('throws ShapeError for a layer count or targets that do not fit', () => {
+    const stack: B.DenseStack = { activations: [A.tanh, A.sigmoid], loss: L.binaryCrossEntropy, reduction: 'sum' }
+    const params = randomParams(key(1), [2, 3, 1])
+    const x = M.zeros(2, 4)
+    expect(() => B.lossAndGradients(stack)(params.slice(1), x, M.zeros(1, 4))).toThrow('lossAndGradients: 2 activations need as many layers, got 1')
+    expect(() => B.lossAndGradients(stack)(params, x, M.zeros(2, 4))).toThrow('lossAndGradients: the outputs are 1×4, the targets 2×4')
+    expect(() => B.lossAndGradients(stack)(params, M.zeros(3, 4), M.zeros(1, 4))).toThrow('affine: (3×2)·(3×4): inner dimensions 2 ≠ 3')
+  })
+})
+
+describe('predict', () => {
+  it('equals the output activation of the VJP forward pass', () => {
+    fc.assert(
+      fc.property(anyNetwork, ({ stack, params, x }) => {
+        const last = stack.activations.length - 1
+        const layers = stack.activations.map((act, l) => (l === last ? V.affine() : V.dense(act)))
+        const z = V.forward(V.stack(layers[0]!, ...layers.slice(1)))(params, x)
+        expect(M.equals(B.predict(stack)(params, x), stack.activations[last]!.forward(z))).toBe(true)
+      }),
+      { numRuns: 100 }
+    )
+  })
+})

@@ -202,11 +202,12 @@ export const chain = <S extends ReadonlyArray<unknown>>(
     (finish: <P extends Tree>(t: Optimizer<unknown>, u: P, s: unknown, params: P) => readonly [P, unknown]) =>
     <P extends Tree>(grads: P, state: Readonly<S>, params: P): readonly [P, Readonly<S>] => {
       let updates = grads
-      const states = all.map((t, i) => {
-        const [next, s] = i === all.length - 1 ? finish(t, updates, state[i], params) : t.update(updates, state[i], params)
+      const states = new Array<unknown>(all.length)
+      for (let i = 0; i < all.length; i++) {
+        const [next, s] = i === all.length - 1 ? finish(all[i]!, updates, state[i], params) : all[i]!.update(updates, state[i], params)
         updates = next
-        return s
-      })
+        states[i] = s
+      }
       return [updates, states as unknown as S]
     }
   const update = run((t, u, s, params) => t.update(u, s, params))

@@ -73,6 +73,21 @@ describe('purity and shapes', () => {
       expect([snapshot(z), snapshot(a)]).toEqual(before)
     }
   })
+  fcTest.prop([anyMatrix(6), anyMatrix(6)])('the kernels run in place give forward and backward bit for bit', (z, d) => {
+    const da = M.makeBy(z.rows, z.cols, (i, j) => M.get(d, i % d.rows, j % d.cols))
+    for (const name of A.names) {
+      const act = A.byName[name]
+      const kernels = act.kernels!
+      const a = act.forward(z)
+      const over = Float64Array.from(z.data)
+      kernels.forward(over, over, z.rows, z.cols)
+      expect(M.equals(M.unsafeWrap(z.rows, z.cols, over), a)).toBe(true)
+      // A layer that overwrote z with a passes a for z when the kernel does not read it.
+      const grad = Float64Array.from(da.data)
+      kernels.backward(kernels.needsZ ? z.data : a.data, a.data, grad, grad, z.rows, z.cols)
+      expect(M.equals(M.unsafeWrap(z.rows, z.cols, grad), act.backward(z, a, da))).toBe(true)
+    }
+  })
   it('backward rejects mismatched shapes', () => {
     expect(() => A.sigmoid.backward(M.zeros(2, 2), M.zeros(2, 2), M.zeros(2, 1))).toThrow(
       'sigmoid.backward: z, a and da must share a shape, got 2×2, 2×2 and 2×1'

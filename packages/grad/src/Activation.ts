@@ -3,11 +3,12 @@
  *
  * `backward(z, a, da)` returns dz = ∂C/∂z from da = ∂C/∂a and the saved forward values (z and a = σ(z)):
  * for element-wise activations dz = da ⊙ σ'(z); softmax, which mixes a column, returns the Jacobian-vector product.
- * Every function is a dedicated loop over a fresh buffer: no closure call per element.
+ * Every rule is a dedicated loop over buffers (no closure call per element), kept as the activation's `kernels` so
+ * a fused layer can run it over an array it owns; `forward` and `backward` run the same loops into a fresh buffer.
  *
  * @since 0.1.0
  */
-import type { Matrix } from '@puregrad/tensor/Matrix'
+import type { Matrix, ReadonlyFloat64Array } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
 
 // -------------------------------------------------------------------------------------
@@ -22,6 +23,25 @@ export interface Activation {
   readonly forward: <R extends number, C extends number>(z: Matrix<R, C>) => Matrix<R, C>
   /** dz = ∂C/∂z from z, a = σ(z) and da = ∂C/∂a (all the same shape). */
   readonly backward: <R extends number, C extends number>(z: Matrix<R, C>, a: Matrix<R, C>, da: Matrix<R, C>) => Matrix<R, C>
+  /**
+   * Optional: the same rules over raw buffers, for a layer that applies them to arrays it has just allocated and not
+   * yet shared (σ over its own W·x + b, σ' over its own Wᵀ·dz) instead of allocating again. Every activation here
+   * defines `forward` and `backward` as these kernels run into a fresh buffer, so both routes give the same bits.
+   */
+  readonly kernels?: ActivationKernels
+}
+
+/**
+ * An activation's rules over row-major buffers of rows × cols entries. `out` may be the same buffer as the input it
+ * replaces (z in `forward`, da in `backward`): every entry is read before it is written.
+ */
+export interface ActivationKernels {
+  /** out = σ(z). */
+  readonly forward: (z: ReadonlyFloat64Array, out: Float64Array, rows: number, cols: number) => void
+  /** out = dz from z, a = σ(z) and da. Reads z only when `needsZ`; otherwise any buffer may stand in for it. */
+  readonly backward: (z: ReadonlyFloat64Array, a: ReadonlyFloat64Array, da: ReadonlyFloat64Array, out: Float64Array, rows: number, cols: number) => void
+  /** False when σ' is a function of a = σ(z) alone, so a layer may overwrite z with a and keep one buffer. */
+  readonly needsZ: boolean
 }
 
 // -------------------------------------------------------------------------------------
@@ -33,6 +53,23 @@ const checkSame = (op: string, z: Matrix, a: Matrix, da: Matrix): void => {
     throw new ShapeError(`${op}: z, a and da must share a shape, got ${shapeOf(z)}, ${shapeOf(a)} and ${shapeOf(da)}`)
   }
 }
+
+/** An activation whose forward and backward run its kernels into a fresh buffer. */
+const fromKernels = (name: ActivationName, kernels: ActivationKernels): Activation => ({
+  name,
+  kernels,
+  forward: (z) => {
+    const out = new Float64Array(z.data.length)
+    kernels.forward(z.data, out, z.rows, z.cols)
+    return unsafeWrap(z.rows, z.cols, out)
+  },
+  backward: (z, a, da) => {
+    checkSame(`${name}.backward`, z, a, da)
+    const out = new Float64Array(z.data.length)
+    kernels.backward(z.data, a.data, da.data, out, z.rows, z.cols)
+    return unsafeWrap(z.rows, z.cols, out)
+  }
+})
 
 // -------------------------------------------------------------------------------------
 // scalar rules (exported for kernels that fuse them; one implementation everywhere)
@@ -56,75 +93,64 @@ export const softplusScalar = (z: number): number => Math.max(z, 0) + Math.log1p
 // -------------------------------------------------------------------------------------
 
 /** σ(z) = 1 / (1 + e^(−z)); σ'(z) = a·(1 − a). Stable for |z| up to 1e4 and beyond. */
-export const sigmoid: Activation = {
-  name: 'sigmoid',
-  forward: (z) => {
-    const x = z.data, out = new Float64Array(x.length)
-    for (let i = 0; i < out.length; i++) out[i] = sigmoidScalar(x[i])
-    return unsafeWrap(z.rows, z.cols, out)
+export const sigmoid: Activation = fromKernels('sigmoid', {
+  needsZ: false,
+  forward: (z, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = sigmoidScalar(z[i])
   },
-  backward: (z, a, da) => {
-    checkSame('sigmoid.backward', z, a, da)
-    const s = a.data, g = da.data, out = new Float64Array(s.length)
-    for (let i = 0; i < out.length; i++) out[i] = g[i] * s[i] * (1 - s[i])
-    return unsafeWrap(z.rows, z.cols, out)
-  }
-}
-
-/** tanh(z); tanh'(z) = 1 − a². */
-export const tanh: Activation = {
-  name: 'tanh',
-  forward: (z) => {
-    const x = z.data, out = new Float64Array(x.length)
-    for (let i = 0; i < out.length; i++) out[i] = Math.tanh(x[i])
-    return unsafeWrap(z.rows, z.cols, out)
-  },
-  backward: (z, a, da) => {
-    checkSame('tanh.backward', z, a, da)
-    const s = a.data, g = da.data, out = new Float64Array(s.length)
-    for (let i = 0; i < out.length; i++) out[i] = g[i] * (1 - s[i] * s[i])
-    return unsafeWrap(z.rows, z.cols, out)
-  }
-}
-
-/**
- * leakyRelu(α)(z) = z for z > 0, α·z otherwise; derivative 1 for z > 0, α otherwise
- * (at z = 0 the subgradient α is used, as relu uses 0).
- */
-export const leakyRelu = (alpha = 0.01): Activation => ({
-  name: 'leakyRelu',
-  forward: (z) => {
-    const x = z.data, out = new Float64Array(x.length)
-    for (let i = 0; i < out.length; i++) out[i] = x[i] > 0 ? x[i] : alpha * x[i]
-    return unsafeWrap(z.rows, z.cols, out)
-  },
-  backward: (z, a, da) => {
-    checkSame('leakyRelu.backward', z, a, da)
-    const x = z.data, g = da.data, out = new Float64Array(x.length)
-    for (let i = 0; i < out.length; i++) out[i] = x[i] > 0 ? g[i] : alpha * g[i]
-    return unsafeWrap(z.rows, z.cols, out)
+  backward: (_, a, da, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = da[i] * a[i] * (1 - a[i])
   }
 })
 
-/** relu(z) = max(z, 0) (+0 for z ≤ 0); derivative 1 for z > 0, else 0. */
-export const relu: Activation = {
-  name: 'relu',
-  forward: (z) => {
-    const x = z.data, out = new Float64Array(x.length)
-    for (let i = 0; i < out.length; i++) out[i] = x[i] > 0 ? x[i] : 0
-    return unsafeWrap(z.rows, z.cols, out)
+/** tanh(z); tanh'(z) = 1 − a². */
+export const tanh: Activation = fromKernels('tanh', {
+  needsZ: false,
+  forward: (z, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = Math.tanh(z[i])
   },
-  backward: (z, a, da) => {
-    checkSame('relu.backward', z, a, da)
-    const x = z.data, g = da.data, out = new Float64Array(x.length)
-    for (let i = 0; i < out.length; i++) out[i] = x[i] > 0 ? g[i] : 0
-    return unsafeWrap(z.rows, z.cols, out)
+  backward: (_, a, da, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = da[i] * (1 - a[i] * a[i])
   }
-}
+})
 
-/** The identity: a = z, dz = da (a linear output layer). */
+/**
+ * leakyRelu(α)(z) = z for z > 0, α·z otherwise; derivative 1 for z > 0, α otherwise
+ * (at z = 0 the subgradient α is used, as relu uses 0). The derivative reads z: for α < 0, a alone cannot tell.
+ */
+export const leakyRelu = (alpha = 0.01): Activation =>
+  fromKernels('leakyRelu', {
+    needsZ: true,
+    forward: (z, out) => {
+      for (let i = 0; i < out.length; i++) out[i] = z[i] > 0 ? z[i] : alpha * z[i]
+    },
+    backward: (z, _, da, out) => {
+      for (let i = 0; i < out.length; i++) out[i] = z[i] > 0 ? da[i] : alpha * da[i]
+    }
+  })
+
+/** relu(z) = max(z, 0) (+0 for z ≤ 0); derivative 1 for z > 0, else 0 (read from a: a > 0 exactly when z > 0). */
+export const relu: Activation = fromKernels('relu', {
+  needsZ: false,
+  forward: (z, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = z[i] > 0 ? z[i] : 0
+  },
+  backward: (_, a, da, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] > 0 ? da[i] : 0
+  }
+})
+
+/** The identity: a = z, dz = da (a linear output layer). forward and backward return their argument itself. */
 export const identity: Activation = {
-  name: 'identity',
+  ...fromKernels('identity', {
+    needsZ: false,
+    forward: (z, out) => {
+      if (out !== z) out.set(z as Float64Array)
+    },
+    backward: (_, __, da, out) => {
+      if (out !== da) out.set(da as Float64Array)
+    }
+  }),
   forward: (z) => z,
   backward: (z, a, da) => {
     checkSame('identity.backward', z, a, da)
@@ -133,30 +159,23 @@ export const identity: Activation = {
 }
 
 /** softplus(z) = ln(1 + e^z), computed without overflow; derivative σ(z). */
-export const softplus: Activation = {
-  name: 'softplus',
-  forward: (z) => {
-    const x = z.data, out = new Float64Array(x.length)
-    for (let i = 0; i < out.length; i++) out[i] = softplusScalar(x[i])
-    return unsafeWrap(z.rows, z.cols, out)
+export const softplus: Activation = fromKernels('softplus', {
+  needsZ: true,
+  forward: (z, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = softplusScalar(z[i])
   },
-  backward: (z, a, da) => {
-    checkSame('softplus.backward', z, a, da)
-    const x = z.data, g = da.data, out = new Float64Array(x.length)
-    for (let i = 0; i < out.length; i++) out[i] = g[i] * sigmoidScalar(x[i])
-    return unsafeWrap(z.rows, z.cols, out)
+  backward: (z, _, da, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = da[i] * sigmoidScalar(z[i])
   }
-}
+})
 
 /**
  * softmax per column: aᵢ = e^(zᵢ − m) / Σⱼ e^(zⱼ − m) with m = maxⱼ zⱼ (no overflow, the sum is ≥ 1).
  * Its Jacobian ∂aᵢ/∂zⱼ = aᵢ(δᵢⱼ − aⱼ) gives dzᵢ = aᵢ·(daᵢ − Σⱼ aⱼ·daⱼ), per column, without forming the Jacobian.
  */
-export const softmax: Activation = {
-  name: 'softmax',
-  forward: (z) => {
-    const { rows, cols, data: x } = z
-    const out = new Float64Array(x.length)
+export const softmax: Activation = fromKernels('softmax', {
+  needsZ: false,
+  forward: (x, out, rows, cols) => {
     for (let j = 0; j < cols; j++) {
       let max = -Infinity
       for (let i = 0; i < rows; i++) max = Math.max(max, x[i * cols + j])
@@ -168,20 +187,15 @@ export const softmax: Activation = {
       }
       for (let i = 0; i < rows; i++) out[i * cols + j] /= total
     }
-    return unsafeWrap(rows, cols, out)
   },
-  backward: (z, a, da) => {
-    checkSame('softmax.backward', z, a, da)
-    const { rows, cols } = z
-    const s = a.data, g = da.data, out = new Float64Array(s.length)
+  backward: (_, s, g, out, rows, cols) => {
     for (let j = 0; j < cols; j++) {
       let dot = 0
       for (let i = 0; i < rows; i++) dot += s[i * cols + j] * g[i * cols + j]
       for (let i = 0; i < rows; i++) out[i * cols + j] = s[i * cols + j] * (g[i * cols + j] - dot)
     }
-    return unsafeWrap(rows, cols, out)
   }
-}
+})
 
 /** Every activation by name (leakyRelu with α = 0.01), for specs and model files. */
 export const byName: Readonly<Record<ActivationName, Activation>> = {

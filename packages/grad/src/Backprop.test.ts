@@ -86,6 +86,25 @@ describe('lossAndGradients', () => {
   })
 })
 
+describe('gradientStep', () => {
+  it('equals lossAndGradients then θ + scale·g on every leaf, bit for bit, and leaves its inputs alone', () => {
+    fc.assert(
+      fc.property(anyNetwork, fc.double({ min: -2, max: 2, noNaN: true }), ({ stack, params, x, y }, scale) => {
+        const before = params.map((p) => [Float64Array.from(p.W.data), Float64Array.from(p.b.data)])
+        const step = B.gradientStep(stack)(params, x, y, scale)
+        const { loss, grads } = B.lossAndGradients(stack)(params, x, y)
+        expect(Object.is(step.loss, loss)).toBe(true)
+        step.params.forEach((p, l) => {
+          expect(M.equals(p.W, M.axpy(scale, grads[l]!.W)(params[l]!.W))).toBe(true)
+          expect(M.equals(p.b, M.axpy(scale, grads[l]!.b)(params[l]!.b))).toBe(true)
+        })
+        params.forEach((p, l) => expect([Array.from(p.W.data), Array.from(p.b.data)]).toEqual(before[l]!.map((d) => Array.from(d))))
+      }),
+      { numRuns: 150 }
+    )
+  })
+})
+
 describe('predict', () => {
   it('equals the output activation of the VJP forward pass', () => {
     fc.assert(

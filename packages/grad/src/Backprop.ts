@@ -7,9 +7,13 @@
  *   backward  dW_l = dz_l·a_lᵀ,  db_l = Σ_batch dz_l,  dz_{l−1} = (W_lᵀ·dz_l) ⊙ σ'_{l−1}(z_{l−1})
  *
  * It computes exactly what `pipe(Vjp.stack(…), Vjp.andThen(Vjp.outputLoss(…)))` computes, bit for bit (a property
- * test holds the two together), with the same layer functions from {@link Dense} and {@link Activation}; it only
- * leaves out what composition costs per call (a closure and a tuple per piece, and an `a` for the output layer that
- * a canonical loss does not read). On a network as small as XOR that is most of a training step.
+ * test holds the two together): the same products, the same activation rules. It leaves out what composition costs
+ * per call (a closure and a tuple per piece), and arrays nothing needs: σ runs over W·x + b's own buffer and σ' over
+ * Wᵀ·dz's where the activation's kernels allow, and a canonical output loss never materialises a = σ(z).
+ * On a network as small as XOR that overhead was most of a training step.
+ *
+ * `gradientStep` goes one further for plain gradient descent: each layer's new W and b are written over its
+ * gradients the moment they exist, so a training step allocates no gradient tree at all.
  *
  * @since 0.1.0
  */
@@ -18,7 +22,7 @@ import { matmulTranspose, ShapeError, shapeOf, sumColumns, transposeMatmul } fro
 import type { Activation } from './Activation.js'
 import type { DenseParams } from './Dense.js'
 import { affine } from './Dense.js'
-import type { Loss, Reduction } from './Loss.js'
+import type { Loss, OutputGradient, Reduction } from './Loss.js'
 import { outputGradient } from './Loss.js'
 
 // -------------------------------------------------------------------------------------
@@ -51,6 +55,8 @@ const checkDepth = (op: string, stack: DenseStack, params: ReadonlyArray<DensePa
 /**
  * The forward loop: fills z[l] = W_l·a_l + b_l for every layer and inputs[l] = a_l (inputs[0] = x), and returns the
  * last layer's z. The output activation is left to the caller: a canonical loss reads z, not a.
+ * Where σ' needs only a (sigmoid, tanh, relu, softmax), σ runs over W·x + b's own fresh buffer: z[l] and a_{l+1}
+ * are then one array, and the backward loop never reads z from it.
  */
 const forwardPass = (
   activations: ReadonlyArray<Activation>,
@@ -63,10 +69,67 @@ const forwardPass = (
   let a = x
   for (let l = 0; ; l++) {
     inputs[l] = a
-    z[l] = affine(params[l]!)(a)
-    if (l === last) return z[l]!
-    a = activations[l]!.forward(z[l]!)
+    const zl = affine(params[l]!)(a)
+    z[l] = zl
+    if (l === last) return zl
+    const kernels = activations[l]!.kernels
+    if (kernels !== undefined && !kernels.needsZ) {
+      // zl is ours alone until it is returned as a_{l+1}: the one place its buffer is written after affine.
+      kernels.forward(zl.data, zl.data as Float64Array, zl.rows, zl.cols)
+      a = zl
+    } else a = activations[l]!.forward(zl)
   }
+}
+
+/** dz_{l−1} = da ⊙ σ'(z_{l−1}) for a fresh da = W_lᵀ·dz_l, computed over da's own buffer where the kernels allow. */
+const backwardThrough = (activation: Activation, z: Matrix, a: Matrix, da: Matrix): Matrix => {
+  const kernels = activation.kernels
+  if (kernels === undefined) return activation.backward(z, a, da)
+  kernels.backward(z.data, a.data, da.data, da.data as Float64Array, da.rows, da.cols) // da is ours alone: no one else has seen it
+  return da
+}
+
+/** Receives layer l's gradients, last layer first, each in fresh buffers that nothing else holds. */
+type TakeGradients = (l: number, dW: Matrix, db: Matrix<number, 1>) => void
+
+/**
+ * The forward loop, the output layer, then the backward loop: hands every layer's (dW, db) to `take` as soon as
+ * they exist and returns C. The first layer's input is data, so its dx = W_0ᵀ·dz_0 is never computed.
+ */
+const backpropagate = (
+  op: string,
+  stack: DenseStack,
+  output: (z: Matrix, y: Matrix) => OutputGradient,
+  params: ReadonlyArray<DenseParams>,
+  x: Matrix,
+  y: Matrix,
+  take: TakeGradients
+): number => {
+  checkDepth(op, stack, params)
+  const { activations } = stack
+  const depth = params.length
+  const z = new Array<Matrix>(depth)
+  const inputs = new Array<Matrix>(depth)
+  const zL = forwardPass(activations, params, x, z, inputs)
+  if (y.rows !== zL.rows || y.cols !== zL.cols) {
+    throw new ShapeError(`${op}: the outputs are ${shapeOf(zL)}, the targets ${shapeOf(y)}`)
+  }
+  const out = output(zL, y)
+  let dz = out.dz
+  for (let l = depth - 1; ; l--) {
+    // The shapes were checked on the way forward, so the products below cannot mismatch.
+    const a = inputs[l]!
+    take(l, matmulTranspose(a)(dz), sumColumns(dz))
+    if (l === 0) return out.loss
+    dz = backwardThrough(activations[l - 1]!, z[l - 1]!, a, transposeMatmul(dz)(params[l]!.W))
+  }
+}
+
+/** θ + scale·g written over g's own buffer (g is fresh and unshared): the same products and sums as Matrix.axpy. */
+const stepOver = <R extends number, C extends number>(g: Matrix<R, C>, scale: number, theta: Matrix<R, C>): Matrix<R, C> => {
+  const out = g.data as Float64Array, p = theta.data
+  for (let i = 0; i < out.length; i++) out[i] = scale * out[i] + p[i]
+  return g
 }
 
 // -------------------------------------------------------------------------------------
@@ -82,31 +145,38 @@ export const predict =
     return stack.activations[params.length - 1]!.forward(zL)
   }
 
-/**
- * The loss of the network on inputs x and targets y, and its gradients with respect to every layer's W and b.
- * The first layer's input is data, so its dx = W_0ᵀ·dz_0 is never computed.
- */
+/** The loss of the network on inputs x and targets y, and its gradients with respect to every layer's W and b. */
 export const lossAndGradients = (stack: DenseStack) => {
-  const { activations } = stack
-  const output = outputGradient(activations[activations.length - 1]!, stack.loss, stack.reduction)
+  const output = outputGradient(stack.activations[stack.activations.length - 1]!, stack.loss, stack.reduction)
   return (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix): LossAndGradients => {
-    checkDepth('lossAndGradients', stack, params)
-    const depth = params.length
-    const z = new Array<Matrix>(depth)
-    const inputs = new Array<Matrix>(depth)
-    const zL = forwardPass(activations, params, x, z, inputs)
-    if (y.rows !== zL.rows || y.cols !== zL.cols) {
-      throw new ShapeError(`lossAndGradients: the outputs are ${shapeOf(zL)}, the targets ${shapeOf(y)}`)
-    }
-    const out = output(zL, y)
-    const grads = new Array<DenseParams>(depth)
-    let dz = out.dz
-    for (let l = depth - 1; ; l--) {
-      // The shapes were checked on the way forward, so the products below cannot mismatch.
-      const a = inputs[l]!
-      grads[l] = { W: matmulTranspose(a)(dz), b: sumColumns(dz) }
-      if (l === 0) return { loss: out.loss, grads }
-      dz = activations[l - 1]!.backward(z[l - 1]!, a, transposeMatmul(dz)(params[l]!.W))
-    }
+    const grads = new Array<DenseParams>(params.length)
+    const loss = backpropagate('lossAndGradients', stack, output, params, x, y, (l, dW, db) => {
+      grads[l] = { W: dW, b: db }
+    })
+    return { loss, grads }
+  }
+}
+
+export interface GradientStep {
+  /** The loss at the parameters the step started from. */
+  readonly loss: number
+  /** θ + scale·∂C/∂θ for every W and b. */
+  readonly params: ReadonlyArray<DenseParams>
+}
+
+/**
+ * One step of gradient descent folded into the backward pass: every W and b becomes θ + scale·∂C/∂θ (scale = −rate
+ * for plain SGD) as soon as its gradient exists, over the gradient's own fresh buffer, so the gradients are never
+ * kept and no second parameter-sized array is written. Bit-identical to `lossAndGradients` followed by
+ * `Matrix.axpy(scale, grad)(θ)` on every leaf; the inputs are left untouched, the result is new.
+ */
+export const gradientStep = (stack: DenseStack) => {
+  const output = outputGradient(stack.activations[stack.activations.length - 1]!, stack.loss, stack.reduction)
+  return (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix, scale: number): GradientStep => {
+    const next = new Array<DenseParams>(params.length)
+    const loss = backpropagate('gradientStep', stack, output, params, x, y, (l, dW, db) => {
+      next[l] = { W: stepOver(dW, scale, params[l]!.W), b: stepOver(db, scale, params[l]!.b) }
+    })
+    return { loss, params: next }
   }
 }

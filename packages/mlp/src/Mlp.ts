@@ -101,6 +101,19 @@ export const lossAndGradients = (spec: MlpSpec): ((params: Params, batch: Batch)
   }
 }
 
+/**
+ * One step of plain gradient descent, θ + scale·∂C/∂θ for every parameter (scale = −rate), with the update folded
+ * into the backward pass: no gradient tree is kept. Bit-identical to lossAndGradients followed by
+ * `Matrix.axpy(scale, grad)(θ)` on every leaf. `loss` is the loss at `params`.
+ */
+export const gradientStep = (spec: MlpSpec): ((params: Params, batch: Batch, scale: number) => Backprop.GradientStep) => {
+  const run = Backprop.gradientStep(denseStack(spec))
+  return (params, batch, scale) => {
+    checkParams(spec, params)
+    return run(params, batch.x, batch.y, scale)
+  }
+}
+
 /** The loss on a batch, without gradients. */
 export const loss = (spec: MlpSpec): ((params: Params, batch: Batch) => number) => {
   const build = objective(spec)

@@ -130,3 +130,31 @@ describe('updateAndApply', () => {
     expect(state.skipped).toBe(0)
   })
 })
+
+describe('gradientScale', () => {
+  const spec = uniform([3, 4, 2], 'tanh', 'meanSquaredError', 'mean')
+  const bits = (p: Params): Array<string> => p.flatMap(({ W, b }) => [...W.data, ...b.data].map((v) => (Object.is(v, -0) ? '-0' : String(v))))
+
+  it.each([
+    ['sgd(0.3)', O.sgd(0.3)],
+    ['sgd with exponential decay', O.sgd(O.exponentialDecay({ rate: 0.5, decayRate: 0.7, transitionSteps: 2 }))]
+  ] as const)('%s: the updates are the gradients times the scale it returns, with the same next state', (_, opt) => {
+    const keys = split(key(12), 5)
+    let state = opt.init(theta)
+    for (const k of keys) {
+      const grads = I.init(I.standardNormal)(k, spec)
+      const [updates, next] = opt.update(grads, state, grads)
+      const [scale, scaled] = opt.gradientScale!(state)
+      expect(bits(updates)).toEqual(bits(grads.map(({ W, b }) => ({ W: M.scale(scale)(W), b: M.scale(scale)(b) }))))
+      expect(scaled).toEqual(next)
+      state = next
+    }
+  })
+
+  it('only optimizers whose updates are scaled gradients have it', () => {
+    expect(O.scaleByLearningRate(0.1).gradientScale).toBeDefined()
+    for (const opt of [O.momentum(0.1), O.adam(0.1), O.chain(O.clipByGlobalNorm(1), O.scaleByLearningRate(0.1)), O.applyIfFinite(O.sgd(0.1))]) {
+      expect((opt as O.Optimizer<unknown>).gradientScale).toBeUndefined()
+    }
+  })
+})

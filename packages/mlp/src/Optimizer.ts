@@ -27,6 +27,13 @@ export interface Optimizer<S> {
    * the same state, bit for bit. {@link updateAndApply} uses it when it exists; a training step calls that.
    */
   readonly updateAndApply?: <P extends Tree>(grads: P, state: S, params: P) => readonly [params: P, state: S]
+  /**
+   * Optional: present when the updates are always the gradients times one number that depends on the state alone
+   * (plain SGD, with or without a schedule). Returns that number and the next state: `update(grads, state)` must be
+   * exactly `[Tree.map(Matrix.scale(k))(grads), next]`. A training step can then fold the update into the backward
+   * pass and never keep the gradients (see Train.step).
+   */
+  readonly gradientScale?: (state: S) => readonly [scale: number, state: S]
 }
 
 /** A learning rate as a function of the step (0 for the first update). */
@@ -83,7 +90,8 @@ export const scaleByLearningRate = (rate: number | Schedule): Optimizer<CountSta
     updateAndApply: (grads, state, params) => {
       const factor = -schedule(state.count)
       return [T.zipWith(grads, (p, u) => M.axpy(factor, u)(p))(params), { count: state.count + 1 }]
-    }
+    },
+    gradientScale: (state) => [-schedule(state.count), { count: state.count + 1 }]
   }
 }
 
@@ -190,7 +198,8 @@ export const applyIfFinite = <S>(inner: Optimizer<S>): Optimizer<ApplyIfFiniteSt
 
 /**
  * Applies the transformations in order, each to the previous one's updates; the state is the tuple of their states.
- * When the last one can apply its updates fused (scaleByLearningRate, which ends sgd, momentum and adam), so can the chain.
+ * When the last one can apply its updates fused (scaleByLearningRate, which ends sgd, momentum and adam), so can the
+ * chain; a chain of scaleByLearningRate alone (sgd) also keeps its `gradientScale`.
  */
 export const chain = <S extends ReadonlyArray<unknown>>(
   ...transforms: { readonly [K in keyof S]: Optimizer<S[K]> }
@@ -211,10 +220,20 @@ export const chain = <S extends ReadonlyArray<unknown>>(
       return [updates, states as unknown as S]
     }
   const update = run((t, u, s, params) => t.update(u, s, params))
+  const only = all.length === 1 ? last : undefined
   return {
     init: (params) => all.map((t) => t.init(params)) as unknown as S,
     update,
-    ...(last?.updateAndApply === undefined ? {} : { updateAndApply: run((t, u, s, params) => t.updateAndApply!(u, s, params)) })
+    ...(last?.updateAndApply === undefined ? {} : { updateAndApply: run((t, u, s, params) => t.updateAndApply!(u, s, params)) }),
+    // A chain of one transformation scales its gradients exactly when that transformation does.
+    ...(only?.gradientScale === undefined
+      ? {}
+      : {
+          gradientScale: (state: Readonly<S>) => {
+            const [scale, next] = only.gradientScale!(state[0])
+            return [scale, [next] as unknown as S] as const
+          }
+        })
   }
 }
 

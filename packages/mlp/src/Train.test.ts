@@ -2,13 +2,14 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as Opt from 'fp-ts/lib/Option.js'
 import * as M from '@puregrad/tensor/Matrix'
-import { key } from '@puregrad/tensor/Random'
+import { key, normal, split } from '@puregrad/tensor/Random'
 import { describe, expect, it } from 'vitest'
 import { batches, repeat } from './Data.js'
 import * as I from './Init.js'
 import * as Mlp from './Mlp.js'
 import * as O from './Optimizer.js'
-import { notebookXor, uniform } from './Spec.js'
+import type { MlpSpec } from './Spec.js'
+import { notebookXor, uniform, validateSpec } from './Spec.js'
 import * as T from './Train.js'
 import { xor } from './testing/xor.js'
 
@@ -46,6 +47,35 @@ describe('the notebook recipe', () => {
     }
     const p1 = final(3), p2 = final(3)
     expect(p1.every((p, l) => M.equals(p.W, p2[l]!.W) && M.equals(p.b, p2[l]!.b))).toBe(true)
+  })
+})
+
+describe('the folded gradient step', () => {
+  const bits = (p: Mlp.Params): Array<string> => p.flatMap(({ W, b }) => [...W.data, ...b.data].map((v) => (Object.is(v, -0) ? '-0' : String(v))))
+  const specs: ReadonlyArray<MlpSpec> = [
+    notebookXor,
+    { widths: [3, 5, 4, 3], activations: ['relu', 'tanh', 'softmax'], loss: 'softmaxCrossEntropy', reduction: 'mean' },
+    { widths: [2, 3, 1], activations: ['softplus', 'leakyRelu'], loss: 'meanSquaredError', reduction: 'sum' }
+  ]
+  it.each(specs)('sgd steps folded into the backward pass equal update then apply, bit for bit ($activations)', (spec) => {
+    expect(E.isRight(validateSpec(spec))).toBe(true)
+    const opt = O.sgd(O.cosineDecay({ rate: 0.5, decaySteps: 4 }))
+    expect(opt.gradientScale).toBeDefined()
+    // The same optimizer without gradientScale (or its fused update): Train.step's generic path.
+    const generic: O.Optimizer<readonly [O.CountState]> = { init: opt.init, update: opt.update }
+    const [kx, ky, kp] = split(key(3), 3)
+    const outputs = spec.widths[spec.widths.length - 1]!
+    const x = normal(kx!, spec.widths[0]!, 4)
+    const y = spec.loss === 'meanSquaredError' ? normal(ky!, outputs, 4) : M.makeBy(outputs, 4, (i, j) => (i === j % outputs ? 1 : 0))
+    let folded = T.initialState(opt)(I.init(I.glorotUniform)(kp!, spec))
+    let reference = T.initialState(generic)(folded.params)
+    for (let i = 0; i < 6; i++) {
+      folded = T.step(spec, opt)(folded, { x, y })
+      reference = T.step(spec, generic)(reference, { x, y })
+      expect(bits(folded.params)).toEqual(bits(reference.params))
+      expect(folded.loss).toBe(reference.loss)
+      expect(folded.optState).toEqual(reference.optState)
+    }
   })
 })
 

@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import type { Batch, Params } from './Mlp.js'
-import { lossAndGradients } from './Mlp.js'
+import { gradientStep, lossAndGradients } from './Mlp.js'
 import type { Optimizer } from './Optimizer.js'
 import { updateAndApply } from './Optimizer.js'
 import type { MlpSpec } from './Spec.js'
@@ -48,11 +48,24 @@ export const initialState =
 // training
 // -------------------------------------------------------------------------------------
 
-/** One step: loss and gradients on the batch, the optimizer's updates, the new parameters. */
-export const step = <S>(spec: MlpSpec, optimizer: Optimizer<S>) => {
+/**
+ * One step: loss and gradients on the batch, the optimizer's updates, the new parameters. An optimizer whose updates
+ * are the gradients times one number (sgd: its `gradientScale`) has the update folded into the backward pass
+ * (Mlp.gradientStep), which gives the same bits without keeping the gradients.
+ */
+export const step = <S>(spec: MlpSpec, optimizer: Optimizer<S>): ((state: TrainState<S>, batch: Batch) => TrainState<S>) => {
+  const { gradientScale } = optimizer
+  if (gradientScale !== undefined) {
+    const descend = gradientStep(spec)
+    return (state, batch) => {
+      const [scale, optState] = gradientScale(state.optState)
+      const { loss, params } = descend(state.params, batch, scale)
+      return { params, optState, step: state.step + 1, loss }
+    }
+  }
   const gradients = lossAndGradients(spec)
   const apply = updateAndApply(optimizer)
-  return (state: TrainState<S>, batch: Batch): TrainState<S> => {
+  return (state, batch) => {
     const { loss, grads } = gradients(state.params, batch)
     const [params, optState] = apply(grads, state.optState, state.params)
     return { params, optState, step: state.step + 1, loss }

@@ -41,12 +41,14 @@ const checkParams = (spec: MlpSpec, params: Params): void => {
   if (params.length !== spec.widths.length - 1) {
     throw new ShapeError(`Mlp: the spec has ${spec.widths.length - 1} layers, the parameters ${params.length}`)
   }
-  params.forEach(({ W, b }, l) => {
+  // A plain loop: this runs on every training step.
+  for (let l = 0; l < params.length; l++) {
+    const { W, b } = params[l]!
     const out = spec.widths[l + 1]!, inputs = spec.widths[l]!
     if (W.rows !== out || W.cols !== inputs || b.rows !== out || b.cols !== 1) {
       throw new ShapeError(`Mlp: layer ${l} expects W ${out}×${inputs} and b ${out}×1, got W ${shapeOf(W)} and b ${shapeOf(b)}`)
     }
-  })
+  }
 }
 
 /**

@@ -18,7 +18,8 @@
  * @since 0.1.0
  */
 import type { Matrix } from '@puregrad/tensor/Matrix'
-import { matmulTranspose, ShapeError, shapeOf, sumColumns, transposeMatmul } from '@puregrad/tensor/Matrix'
+import { gemmAxpy } from '@puregrad/tensor/Kernel'
+import { matmulTranspose, ShapeError, shapeOf, sumColumns, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Activation } from './Activation.js'
 import type { DenseParams } from './Dense.js'
 import { affine } from './Dense.js'
@@ -89,11 +90,14 @@ const backwardThrough = (activation: Activation, z: Matrix, a: Matrix, da: Matri
   return da
 }
 
-/** Receives layer l's gradients, last layer first, each in fresh buffers that nothing else holds. */
-type TakeGradients = (l: number, dW: Matrix, db: Matrix<number, 1>) => void
+/**
+ * Receives layer l's dz = ∂C/∂z_l and its input a_l, last layer first, and forms what it needs from them:
+ * dW = dz·aᵀ and db = Σ_batch dz, or the parameters one gradient step away.
+ */
+type TakeLayer = (l: number, dz: Matrix, a: Matrix) => void
 
 /**
- * The forward loop, the output layer, then the backward loop: hands every layer's (dW, db) to `take` as soon as
+ * The forward loop, the output layer, then the backward loop: hands every layer's (dz, a) to `take` as soon as
  * they exist and returns C. The first layer's input is data, so its dx = W_0ᵀ·dz_0 is never computed.
  */
 const backpropagate = (
@@ -103,7 +107,7 @@ const backpropagate = (
   params: ReadonlyArray<DenseParams>,
   x: Matrix,
   y: Matrix,
-  take: TakeGradients
+  take: TakeLayer
 ): number => {
   checkDepth(op, stack, params)
   const { activations } = stack
@@ -119,17 +123,28 @@ const backpropagate = (
   for (let l = depth - 1; ; l--) {
     // The shapes were checked on the way forward, so the products below cannot mismatch.
     const a = inputs[l]!
-    take(l, matmulTranspose(a)(dz), sumColumns(dz))
+    take(l, dz, a)
     if (l === 0) return out.loss
     dz = backwardThrough(activations[l - 1]!, z[l - 1]!, a, transposeMatmul(dz)(params[l]!.W))
   }
 }
 
-/** θ + scale·g written over g's own buffer (g is fresh and unshared): the same products and sums as Matrix.axpy. */
-const stepOver = <R extends number, C extends number>(g: Matrix<R, C>, scale: number, theta: Matrix<R, C>): Matrix<R, C> => {
-  const out = g.data as Float64Array, p = theta.data
+/** b + scale·db, with db = Σ_batch dz written over its own fresh buffer: the same operations as Matrix.axpy. */
+const stepBias = (dz: Matrix, scale: number, b: Matrix<number, 1>): Matrix<number, 1> => {
+  const db = sumColumns(dz)
+  const out = db.data as Float64Array, p = b.data
   for (let i = 0; i < out.length; i++) out[i] = scale * out[i] + p[i]
-  return g
+  return db
+}
+
+/**
+ * W + scale·dW with dW = dz·aᵀ, in one kernel call whose epilogue adds W (no dW array, no second pass over W's
+ * size): the sums of dz·aᵀ are rounded first, so it equals Matrix.axpy(scale, dW)(W) bit for bit.
+ */
+const stepWeights = (dz: Matrix, a: Matrix, scale: number, W: Matrix): Matrix => {
+  const out = new Float64Array(W.rows * W.cols)
+  gemmAxpy(W.rows, W.cols, dz.cols, dz.data, dz.cols, 1, a.data, 1, a.cols, scale, W.data, out)
+  return unsafeWrap(W.rows, W.cols, out)
 }
 
 // -------------------------------------------------------------------------------------
@@ -150,8 +165,8 @@ export const lossAndGradients = (stack: DenseStack) => {
   const output = outputGradient(stack.activations[stack.activations.length - 1]!, stack.loss, stack.reduction)
   return (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix): LossAndGradients => {
     const grads = new Array<DenseParams>(params.length)
-    const loss = backpropagate('lossAndGradients', stack, output, params, x, y, (l, dW, db) => {
-      grads[l] = { W: dW, b: db }
+    const loss = backpropagate('lossAndGradients', stack, output, params, x, y, (l, dz, a) => {
+      grads[l] = { W: matmulTranspose(a)(dz), b: sumColumns(dz) }
     })
     return { loss, grads }
   }
@@ -166,16 +181,17 @@ export interface GradientStep {
 
 /**
  * One step of gradient descent folded into the backward pass: every W and b becomes θ + scale·∂C/∂θ (scale = −rate
- * for plain SGD) as soon as its gradient exists, over the gradient's own fresh buffer, so the gradients are never
- * kept and no second parameter-sized array is written. Bit-identical to `lossAndGradients` followed by
+ * for plain SGD) as soon as its gradient exists (W's in the epilogue of the dz·aᵀ product), so the gradients are
+ * never kept and no second parameter-sized array is written. Bit-identical to `lossAndGradients` followed by
  * `Matrix.axpy(scale, grad)(θ)` on every leaf; the inputs are left untouched, the result is new.
  */
 export const gradientStep = (stack: DenseStack) => {
   const output = outputGradient(stack.activations[stack.activations.length - 1]!, stack.loss, stack.reduction)
   return (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix, scale: number): GradientStep => {
     const next = new Array<DenseParams>(params.length)
-    const loss = backpropagate('gradientStep', stack, output, params, x, y, (l, dW, db) => {
-      next[l] = { W: stepOver(dW, scale, params[l]!.W), b: stepOver(db, scale, params[l]!.b) }
+    const loss = backpropagate('gradientStep', stack, output, params, x, y, (l, dz, a) => {
+      const { W, b } = params[l]!
+      next[l] = { W: stepWeights(dz, a, scale, W), b: stepBias(dz, scale, b) }
     })
     return { loss, params: next }
   }

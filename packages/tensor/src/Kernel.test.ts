@@ -56,6 +56,23 @@ describe('WebAssembly SIMD kernel', () => {
     expect(sameBits(run(K.gemmTiled), reference)).toBe(true)
     expect(sameBits(run(wasmKernel!.gemm), reference)).toBe(true)
   })
+  fcTest.prop([problem, fc.double({ noNaN: true, min: -4, max: 4 }), fc.nat()], { numRuns: 100 })(
+    'gemmAxpy is α·(product) + c with the product rounded first, on every path',
+    (p, alpha, seed) => {
+      const c = Float64Array.from({ length: p.m * p.n }, (_, q) => Math.sin(seed + q) * 10)
+      const product = naive(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs)
+      const reference = product.map((s, q) => alpha * s + c[q]!)
+      for (const backend of ['js', 'wasm'] as const) {
+        K.useBackend(backend)
+        const out = new Float64Array(p.m * p.n)
+        K.gemmAxpy(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, alpha, c, out)
+        expect(sameBits(out, reference)).toBe(true)
+      }
+      const direct = new Float64Array(p.m * p.n)
+      wasmKernel!.gemmAxpy(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, alpha, c, direct)
+      expect(sameBits(direct, reference)).toBe(true)
+    }
+  )
   it('agrees on special values: −0, ±Infinity, NaN, subnormals', () => {
     const values = [-0, 0, Infinity, -Infinity, NaN, 5e-324, -1e308, 1e308, 1, -1]
     const a = Float64Array.from({ length: 9 * 7 }, (_, i) => values[i % values.length]!)

@@ -43,6 +43,25 @@ export type Gemm = (
   out: Float64Array
 ) => void
 
+/**
+ * A product with an axpy epilogue: out[i·n + j] = α·Σ_p A(i, p)·B(p, j) + c[i·n + j], the sum rounded first, exactly
+ * as `gemm` followed by `out[q] = α·out[q] + c[q]` (a gradient step W + scale·dz·xᵀ with no separate pass on WASM).
+ */
+export type GemmAxpy = (
+  m: number,
+  n: number,
+  k: number,
+  a: ArrayLike<number>,
+  ars: number,
+  acs: number,
+  b: ArrayLike<number>,
+  brs: number,
+  bcs: number,
+  alpha: number,
+  c: ArrayLike<number>,
+  out: Float64Array
+) => void
+
 /** Which kernels `gemm` may use: 'auto' picks by size; 'js' and 'wasm' force one (tests, benchmarks). */
 export type Backend = 'auto' | 'js' | 'wasm'
 
@@ -65,10 +84,26 @@ export const currentBackend = (): Backend => backend
 
 /** The product by whichever kernel the backend setting and the size choose (see {@link Gemm}). */
 export const gemm: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
-  const work = m * n * k
-  if (wasmKernel !== undefined && (backend === 'wasm' || (backend === 'auto' && work >= WASM_THRESHOLD))) {
-    wasmKernel.gemm(m, n, k, a, ars, acs, b, brs, bcs, out)
-  } else if (work < TILED_THRESHOLD) gemmSmall(m, n, k, a, ars, acs, b, brs, bcs, out)
+  if (wasmKernel !== undefined && useWasm(m * n * k)) wasmKernel.gemm(m, n, k, a, ars, acs, b, brs, bcs, out)
+  else gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
+}
+
+/**
+ * The product with an axpy epilogue (see {@link GemmAxpy}), by whichever kernel `gemm` would use. The WebAssembly
+ * path applies the epilogue as it copies the product out; the JS paths in a pass after it: the same operations.
+ */
+export const gemmAxpy: GemmAxpy = (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out) => {
+  if (wasmKernel !== undefined && useWasm(m * n * k)) wasmKernel.gemmAxpy(m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out)
+  else {
+    gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
+    for (let q = 0; q < m * n; q++) out[q] = alpha * out[q] + c[q]
+  }
+}
+
+const useWasm = (work: number): boolean => backend === 'wasm' || (backend === 'auto' && work >= WASM_THRESHOLD)
+
+const gemmJs: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
+  if (m * n * k < TILED_THRESHOLD) gemmSmall(m, n, k, a, ars, acs, b, brs, bcs, out)
   else gemmTiled(m, n, k, a, ars, acs, b, brs, bcs, out)
 }
 

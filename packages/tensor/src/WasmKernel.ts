@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import type { Gemm } from './Kernel.js'
+import type { Gemm, GemmAxpy } from './Kernel.js'
 import { gemmBytes } from './wasm/gemmBytes.js'
 
 // The few WebAssembly APIs used here, typed locally: the libraries compile against ES2022 only (no DOM or Node
@@ -32,6 +32,8 @@ interface GemmExports {
 export interface WasmKernel {
   /** Same contract as Kernel.gemm, bit for bit. */
   readonly gemm: Gemm
+  /** Same contract as Kernel.gemmAxpy, bit for bit: the axpy runs in the pass that copies the product out. */
+  readonly gemmAxpy: GemmAxpy
   /** Bytes of linear memory now held (grows to the largest operation, never beyond). */
   readonly memoryBytes: () => number
 }
@@ -80,34 +82,52 @@ const pack = (f64: Float64Array, at: number, count: number, k: number, x: ArrayL
   }
 }
 
+/**
+ * Packs both operands and runs the kernel: the m×n product is left in memory at f64 index `at`, padded to rows of
+ * `stride` doubles. Returns the view to read it through (made after any grow) and where it starts.
+ */
+const product = (
+  exports: GemmExports,
+  m: number, n: number, k: number,
+  a: ArrayLike<number>, ars: number, acs: number,
+  b: ArrayLike<number>, brs: number, bcs: number
+): { readonly f64: Float64Array; readonly at: number; readonly stride: number } => {
+  const rowTiles = Math.ceil(m / TILE)
+  const colTiles = Math.ceil(n / TILE)
+  const aDoubles = rowTiles * TILE * k
+  const bDoubles = colTiles * TILE * k
+  const stride = colTiles * TILE
+  const bytes = 8 * (aDoubles + bDoubles + rowTiles * TILE * stride)
+  const { memory } = exports
+  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE))
+  // A view made after any grow: growing detaches the old buffer.
+  const f64 = new Float64Array(memory.buffer)
+  pack(f64, 0, m, k, a, ars, acs)
+  pack(f64, aDoubles, n, k, b, bcs, brs) // B's columns are the rows of Bᵀ
+  const at = aDoubles + bDoubles
+  // Row panels in blocks of about L2_BYTES, so each B panel (k·32 bytes) meets a block of A that stays in cache
+  // instead of all of A streaming past it. Every tile is still computed whole: the results do not change.
+  const block = Math.max(1, Math.floor(L2_BYTES / (k * TILE * 8)))
+  for (let t = 0; t < rowTiles; t += block) {
+    const tiles = Math.min(block, rowTiles - t)
+    exports.gemm(tiles, colTiles, k, 8 * t * k * TILE, 8 * aDoubles, 8 * (at + t * TILE * stride))
+  }
+  return { f64, at, stride }
+}
+
 const make = (exports: GemmExports): WasmKernel => ({
   gemm: (m, n, k, a, ars, acs, b, brs, bcs, out) => {
-    const rowTiles = Math.ceil(m / TILE)
-    const colTiles = Math.ceil(n / TILE)
-    const aDoubles = rowTiles * TILE * k
-    const bDoubles = colTiles * TILE * k
-    const outStride = colTiles * TILE
-    const bytes = 8 * (aDoubles + bDoubles + rowTiles * TILE * outStride)
-    const { memory } = exports
-    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE))
-    // A view made after any grow: growing detaches the old buffer.
-    const f64 = new Float64Array(memory.buffer)
-    pack(f64, 0, m, k, a, ars, acs)
-    pack(f64, aDoubles, n, k, b, bcs, brs) // B's columns are the rows of Bᵀ
-    const outAt = aDoubles + bDoubles
-    // Row panels in blocks of about L2_BYTES, so each B panel (k·32 bytes) meets a block of A that stays in cache
-    // instead of all of A streaming past it. Every tile is still computed whole: the results do not change.
-    const block = Math.max(1, Math.floor(L2_BYTES / (k * TILE * 8)))
-    for (let t = 0; t < rowTiles; t += block) {
-      const tiles = Math.min(block, rowTiles - t)
-      exports.gemm(tiles, colTiles, k, 8 * t * k * TILE, 8 * aDoubles, 8 * (outAt + t * TILE * outStride))
-    }
-    if (n === outStride) out.set(f64.subarray(outAt, outAt + m * n)) // no padding columns: one copy
+    const { f64, at, stride } = product(exports, m, n, k, a, ars, acs, b, brs, bcs)
+    if (n === stride) out.set(f64.subarray(at, at + m * n)) // no padding columns: one copy
     else {
-      for (let i = 0; i < m; i++) {
-        const from = outAt + i * outStride
-        out.set(f64.subarray(from, from + n), i * n)
-      }
+      for (let i = 0; i < m; i++) out.set(f64.subarray(at + i * stride, at + i * stride + n), i * n)
+    }
+  },
+  gemmAxpy: (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out) => {
+    const { f64, at, stride } = product(exports, m, n, k, a, ars, acs, b, brs, bcs)
+    for (let i = 0; i < m; i++) {
+      const from = at + i * stride, row = i * n
+      for (let j = 0; j < n; j++) out[row + j] = alpha * f64[from + j]! + c[row + j]!
     }
   },
   memoryBytes: () => exports.memory.buffer.byteLength

@@ -73,6 +73,15 @@ describe('WebAssembly SIMD kernel', () => {
       expect(sameBits(direct, reference)).toBe(true)
     }
   )
+  it('reads operands that sit at the start of longer arrays, plain arrays included, without reading past them', () => {
+    const long = Float64Array.from({ length: 400 }, (_, i) => Math.cos(i))
+    const out = new Float64Array(13 * 7)
+    wasmKernel!.gemm(13, 7, 9, long, 9, 1, long, 1, 9, out) // A 13×9 and Bᵀ 7×9 inside 400 entries
+    expect(sameBits(out, naive(13, 7, 9, long, 9, 1, long, 1, 9))).toBe(true)
+    const plain = Array.from(long.subarray(0, 150))
+    wasmKernel!.gemm(13, 7, 9, plain, 9, 1, plain, 1, 9, out)
+    expect(sameBits(out, naive(13, 7, 9, long, 9, 1, long, 1, 9))).toBe(true)
+  })
   it('agrees on special values: −0, ±Infinity, NaN, subnormals', () => {
     const values = [-0, 0, Infinity, -Infinity, NaN, 5e-324, -1e308, 1e308, 1, -1]
     const a = Float64Array.from({ length: 9 * 7 }, (_, i) => values[i % values.length]!)

@@ -1,6 +1,7 @@
 ;; puregrad's matrix-multiply kernel: 4×4 register tiles of f64x2 (128-bit SIMD, no relaxed SIMD, no FMA).
 ;;
-;; The caller (src/WasmKernel.ts) packs the operands into this module's memory exactly as the JS tiled kernel does:
+;; The caller (src/WasmKernel.ts) copies each operand into this module's memory as it is, then `pack` lays it out
+;; exactly as the JS tiled kernel packs its panels (the caller writes a last, partial panel itself):
 ;;   A in row panels:    ap + ((ti·k + p)·4 + r)·8 holds A(4·ti + r, p)
 ;;   B in column panels: bp + ((tj·k + p)·4 + c)·8 holds B(p, 4·tj + c)
 ;; (rows and columns past the matrix are zero), and gets back C padded to (4·rowTiles) × (4·colTiles), row-major, at out.
@@ -10,6 +11,35 @@
 ;; Rebuild the bytes with `pnpm --filter @puregrad/tensor build:wasm`; a test fails if they drift from this file.
 (module
   (memory (export "memory") 1)
+  ;; Packs `tiles` full panels of 4 rows from an operand at byte `src` (row i, column p at src + 8·(i·rs + p·cs))
+  ;; into `dst`: panel t holds rows 4t … 4t+3 interleaved by p, dst + ((t·k + p)·4 + r)·8 = X(4t + r, p).
+  ;; Plain f64 loads and stores: it moves values, so the results cannot depend on it.
+  (func (export "pack")
+    (param $src i32) (param $tiles i32) (param $k i32) (param $rs i32) (param $cs i32) (param $dst i32)
+    (local $t i32) (local $p i32) (local $x i32) (local $q i32)
+    (local $rowBytes i32) (local $colBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $rs) (i32.const 3)))
+    (local.set $colBytes (i32.shl (local.get $cs) (i32.const 3)))
+    (local.set $q (local.get $dst))
+    (block $donePanels
+      (loop $panels
+        (br_if $donePanels (i32.ge_u (local.get $t) (local.get $tiles)))
+        ;; row 4t of the panel starts at src + 4t·rowBytes
+        (local.set $x (i32.add (local.get $src) (i32.mul (i32.shl (local.get $t) (i32.const 2)) (local.get $rowBytes))))
+        (local.set $p (i32.const 0))
+        (block $doneSteps
+          (loop $steps
+            (br_if $doneSteps (i32.ge_u (local.get $p) (local.get $k)))
+            (f64.store (local.get $q) (f64.load (local.get $x)))
+            (f64.store offset=8 (local.get $q) (f64.load (i32.add (local.get $x) (local.get $rowBytes))))
+            (f64.store offset=16 (local.get $q) (f64.load (i32.add (local.get $x) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+            (f64.store offset=24 (local.get $q) (f64.load (i32.add (local.get $x) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+            (local.set $q (i32.add (local.get $q) (i32.const 32)))
+            (local.set $x (i32.add (local.get $x) (local.get $colBytes)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $steps)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $panels))))
   (func (export "gemm")
     (param $rowTiles i32) (param $colTiles i32) (param $k i32)
     (param $ap i32) (param $bp i32) (param $out i32)

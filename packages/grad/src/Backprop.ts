@@ -82,6 +82,17 @@ const forwardPass = (
   }
 }
 
+/**
+ * C and dz = ∂C/∂z of the last layer. A canonical pair whose loss has kernels writes dz over z's own buffer: z is
+ * fresh from the forward loop and nothing reads it afterwards. Other pairs go through Loss.outputGradient.
+ */
+const outputLayer = (stack: DenseStack, z: Matrix, y: Matrix): OutputGradient => {
+  const activation = stack.activations[stack.activations.length - 1]!
+  const { loss, reduction } = stack
+  if (activation.name !== loss.canonical || loss.kernels === undefined) return outputGradient(activation, loss, reduction)(z, y)
+  return { loss: loss.kernels.fromLogits(z.data, y.data, z.data as Float64Array, z.rows, z.cols, reduction), dz: z }
+}
+
 /** dz_{l−1} = da ⊙ σ'(z_{l−1}) for a fresh da = W_lᵀ·dz_l, computed over da's own buffer where the kernels allow. */
 const backwardThrough = (activation: Activation, z: Matrix, a: Matrix, da: Matrix): Matrix => {
   const kernels = activation.kernels
@@ -103,7 +114,6 @@ type TakeLayer = (l: number, dz: Matrix, a: Matrix) => void
 const backpropagate = (
   op: string,
   stack: DenseStack,
-  output: (z: Matrix, y: Matrix) => OutputGradient,
   params: ReadonlyArray<DenseParams>,
   x: Matrix,
   y: Matrix,
@@ -118,7 +128,7 @@ const backpropagate = (
   if (y.rows !== zL.rows || y.cols !== zL.cols) {
     throw new ShapeError(`${op}: the outputs are ${shapeOf(zL)}, the targets ${shapeOf(y)}`)
   }
-  const out = output(zL, y)
+  const out = outputLayer(stack, zL, y)
   let dz = out.dz
   for (let l = depth - 1; ; l--) {
     // The shapes were checked on the way forward, so the products below cannot mismatch.
@@ -129,12 +139,19 @@ const backpropagate = (
   }
 }
 
-/** b + scale·db, with db = Σ_batch dz written over its own fresh buffer: the same operations as Matrix.axpy. */
+/**
+ * b + scale·db with db = Σ_batch dz, row by row in one pass: each row's sum is formed as sumColumns forms it (from +0,
+ * left to right), then stepped exactly as Matrix.axpy(scale, db)(b) would.
+ */
 const stepBias = (dz: Matrix, scale: number, b: Matrix<number, 1>): Matrix<number, 1> => {
-  const db = sumColumns(dz)
-  const out = db.data as Float64Array, p = b.data
-  for (let i = 0; i < out.length; i++) out[i] = scale * out[i] + p[i]
-  return db
+  const { rows, cols, data } = dz
+  const out = new Float64Array(rows)
+  for (let i = 0; i < rows; i++) {
+    let sum = 0
+    for (let j = 0; j < cols; j++) sum += data[i * cols + j]
+    out[i] = scale * sum + b.data[i]
+  }
+  return unsafeWrap(rows, 1, out)
 }
 
 /**
@@ -161,16 +178,15 @@ export const predict =
   }
 
 /** The loss of the network on inputs x and targets y, and its gradients with respect to every layer's W and b. */
-export const lossAndGradients = (stack: DenseStack) => {
-  const output = outputGradient(stack.activations[stack.activations.length - 1]!, stack.loss, stack.reduction)
-  return (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix): LossAndGradients => {
+export const lossAndGradients =
+  (stack: DenseStack) =>
+  (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix): LossAndGradients => {
     const grads = new Array<DenseParams>(params.length)
-    const loss = backpropagate('lossAndGradients', stack, output, params, x, y, (l, dz, a) => {
+    const loss = backpropagate('lossAndGradients', stack, params, x, y, (l, dz, a) => {
       grads[l] = { W: matmulTranspose(a)(dz), b: sumColumns(dz) }
     })
     return { loss, grads }
   }
-}
 
 export interface GradientStep {
   /** The loss at the parameters the step started from. */
@@ -185,14 +201,13 @@ export interface GradientStep {
  * never kept and no second parameter-sized array is written. Bit-identical to `lossAndGradients` followed by
  * `Matrix.axpy(scale, grad)(θ)` on every leaf; the inputs are left untouched, the result is new.
  */
-export const gradientStep = (stack: DenseStack) => {
-  const output = outputGradient(stack.activations[stack.activations.length - 1]!, stack.loss, stack.reduction)
-  return (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix, scale: number): GradientStep => {
+export const gradientStep =
+  (stack: DenseStack) =>
+  (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix, scale: number): GradientStep => {
     const next = new Array<DenseParams>(params.length)
-    const loss = backpropagate('gradientStep', stack, output, params, x, y, (l, dz, a) => {
+    const loss = backpropagate('gradientStep', stack, params, x, y, (l, dz, a) => {
       const { W, b } = params[l]!
       next[l] = { W: stepWeights(dz, a, scale, W), b: stepBias(dz, scale, b) }
     })
     return { loss, params: next }
   }
-}

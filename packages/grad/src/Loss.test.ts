@@ -107,6 +107,20 @@ describe('gradients against finite differences', () => {
       { numRuns: 30 }
     )
   })
+  it.each(cases)('%s, %s: the kernel run over z itself gives fromLogits bit for bit', (name, reduction) => {
+    const loss = L.byName[name]
+    fc.assert(
+      fc.property(logits(name), fc.nat(), (z, seed) => {
+        const y = randomTargets(key(seed), name, z.rows, z.cols)
+        const over = Float64Array.from(z.data)
+        const value = loss.kernels!.fromLogits(over, y.data, over, z.rows, z.cols, reduction)
+        const fused = loss.fromLogits(z, y, reduction)
+        expect(Object.is(value, fused.loss)).toBe(true)
+        expect(M.equals(M.unsafeWrap(z.rows, z.cols, over), fused.dz)).toBe(true)
+      }),
+      { numRuns: 30 }
+    )
+  })
   fcTest.prop([anyMatrix(4)])('softmax CE with targets that are not distributions: ∂C/∂z = (Σy)·a − y', (z0) => {
     const z = M.unsafeFromArray(z0.rows + 1, z0.cols, [...z0.data, ...new Array(z0.cols).fill(0.5)])
     const y = M.map((v) => Math.abs(v))(z) // mass ≠ 1

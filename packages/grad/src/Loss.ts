@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import type { Matrix } from '@puregrad/tensor/Matrix'
+import type { Matrix, ReadonlyFloat64Array } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Activation } from './Activation.js'
 import { softplusScalar } from './Activation.js'
@@ -45,6 +45,27 @@ export interface Loss {
    * and ∂C/∂z equals (σ(z) − y)/k bit for bit, without allocating σ(z).
    */
   readonly fromLogits: <R extends number, C extends number>(z: Matrix<R, C>, y: Matrix<R, C>, reduction: Reduction) => OutputGradient<R, C>
+  /**
+   * Optional: `fromLogits` over raw buffers, for a caller that owns z and may overwrite it with ∂C/∂z (the last layer
+   * of Backprop, whose z nothing reads afterwards). Every loss here defines `fromLogits` as this kernel run into a
+   * fresh buffer, so both give the same bits.
+   */
+  readonly kernels?: LossKernels
+}
+
+export interface LossKernels {
+  /**
+   * Writes ∂C/∂z through the canonical activation into `out` and returns C, from logits z and targets y (row-major,
+   * rows × cols). `out` may be z's own buffer: each entry of z is read before it is written.
+   */
+  readonly fromLogits: (
+    z: ReadonlyFloat64Array,
+    y: ReadonlyFloat64Array,
+    out: Float64Array,
+    rows: number,
+    cols: number,
+    reduction: Reduction
+  ) => number
 }
 
 // -------------------------------------------------------------------------------------
@@ -67,6 +88,78 @@ export const divisor = (reduction: Reduction, batch: number): number => (reducti
 const EPSILON = 1e-16
 const safeLog = (p: number): number => Math.log(p < EPSILON ? EPSILON : p)
 
+
+/** `fromLogits` as the loss's kernel run into a fresh buffer. */
+const fromLogitsBy =
+  (op: string, kernels: LossKernels): Loss['fromLogits'] =>
+  (z, y, reduction) => {
+    checkPair(op, z, y)
+    const out = new Float64Array(z.data.length)
+    const loss = kernels.fromLogits(z.data, y.data, out, z.rows, z.cols, reduction)
+    return { loss, dz: unsafeWrap(z.rows, z.cols, out) }
+  }
+
+// -------------------------------------------------------------------------------------
+// kernels
+// -------------------------------------------------------------------------------------
+
+/** Sigmoid + BCE: C = Σ softplus(z) − y·z and dz = (σ(z) − y)/k, sharing e = e^(−|z|) between softplus and σ. */
+const bceKernels: LossKernels = {
+  fromLogits: (x, t, out, _, cols, reduction) => {
+    const k = divisor(reduction, cols)
+    let total = 0
+    for (let i = 0; i < x.length; i++) {
+      // softplusScalar and sigmoidScalar written out around one exp: the same operations as theirs.
+      const zi = x[i], e = Math.exp(-Math.abs(zi))
+      total += Math.max(zi, 0) + Math.log1p(e) - t[i] * zi
+      out[i] = ((zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - t[i]) / k
+    }
+    return total / k
+  }
+}
+
+/** Identity + squared error: C = ½Σ(z − y)² and dz = (z − y)/k. */
+const squaredErrorKernels: LossKernels = {
+  fromLogits: (p, t, out, _, cols, reduction) => {
+    const k = divisor(reduction, cols)
+    let total = 0
+    for (let i = 0; i < p.length; i++) {
+      const d = p[i] - t[i]
+      total += d * d
+      out[i] = d / k
+    }
+    return (0.5 * total) / k
+  }
+}
+
+/**
+ * Softmax + CE per column: C = (Σᵢ yᵢ)·logsumexp(z) − Σᵢ yᵢ·zᵢ and dzᵢ = ((Σⱼ yⱼ)·aᵢ − yᵢ)/k, with
+ * aᵢ = e^(zᵢ − m) / Σⱼ e^(zⱼ − m) computed as softmax.forward computes it and the exponentials shared with C.
+ */
+const softmaxCrossEntropyKernels: LossKernels = {
+  fromLogits: (x, t, out, rows, cols, reduction) => {
+    const k = divisor(reduction, cols)
+    let total = 0
+    for (let j = 0; j < cols; j++) {
+      let max = -Infinity
+      for (let i = 0; i < rows; i++) max = Math.max(max, x[i * cols + j])
+      let sumExp = 0
+      let mass = 0
+      let dot = 0
+      for (let i = 0; i < rows; i++) {
+        const zi = x[i * cols + j], ti = t[i * cols + j]
+        const e = Math.exp(zi - max)
+        out[i * cols + j] = e
+        sumExp += e
+        mass += ti
+        dot += ti * zi
+      }
+      total += mass * (max + Math.log(sumExp)) - dot
+      for (let i = 0; i < rows; i++) out[i * cols + j] = (mass * (out[i * cols + j] / sumExp) - t[i * cols + j]) / k
+    }
+    return total / k
+  }
+}
 
 // -------------------------------------------------------------------------------------
 // instances
@@ -108,19 +201,8 @@ export const binaryCrossEntropy: Loss = {
     for (let i = 0; i < x.length; i++) total += softplusScalar(x[i]) - t[i] * x[i]
     return total / divisor(reduction, z.cols)
   },
-  fromLogits: (z, y, reduction) => {
-    checkPair('binaryCrossEntropy', z, y)
-    const x = z.data, t = y.data, out = new Float64Array(x.length)
-    const k = divisor(reduction, z.cols)
-    let total = 0
-    for (let i = 0; i < x.length; i++) {
-      // softplusScalar and sigmoidScalar written out to share e = e^(−|z|): the same operations, one exp fewer.
-      const zi = x[i], e = Math.exp(-Math.abs(zi))
-      total += Math.max(zi, 0) + Math.log1p(e) - t[i] * zi
-      out[i] = ((zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - t[i]) / k
-    }
-    return { loss: total / k, dz: unsafeWrap(z.rows, z.cols, out) }
-  }
+  fromLogits: fromLogitsBy('binaryCrossEntropy', bceKernels),
+  kernels: bceKernels
 }
 
 /** Squared error C(a, y) = ½‖a − y‖² (summed over outputs and batch); ∂C/∂a = a − y. */
@@ -142,17 +224,8 @@ export const meanSquaredError: Loss = {
     return unsafeWrap(a.rows, a.cols, out)
   },
   valueFromLogits: (z, y, reduction) => meanSquaredError.value(z, y, reduction),
-  fromLogits: (z, y, reduction) => {
-    checkPair('meanSquaredError', z, y)
-    const p = z.data, t = y.data, out = new Float64Array(p.length)
-    const k = divisor(reduction, z.cols)
-    let total = 0
-    for (let i = 0; i < p.length; i++) {
-      total += (p[i] - t[i]) * (p[i] - t[i])
-      out[i] = (p[i] - t[i]) / k
-    }
-    return { loss: (0.5 * total) / k, dz: unsafeWrap(z.rows, z.cols, out) }
-  }
+  fromLogits: fromLogitsBy('meanSquaredError', squaredErrorKernels),
+  kernels: squaredErrorKernels
 }
 
 /**
@@ -197,32 +270,8 @@ export const softmaxCrossEntropy: Loss = {
     }
     return total / divisor(reduction, cols)
   },
-  // ∂C/∂zᵢ = (Σⱼ yⱼ)·aᵢ − yᵢ per column: a − y when the column of y is a distribution. aᵢ = e^(zᵢ − m) / Σⱼ e^(zⱼ − m)
-  // is computed as softmax.forward computes it, and the exponentials are shared with the value.
-  fromLogits: (z, y, reduction) => {
-    checkPair('softmaxCrossEntropy', z, y)
-    const { rows, cols, data: x } = z
-    const t = y.data, out = new Float64Array(x.length)
-    const k = divisor(reduction, cols)
-    let total = 0
-    for (let j = 0; j < cols; j++) {
-      let max = -Infinity
-      for (let i = 0; i < rows; i++) max = Math.max(max, x[i * cols + j])
-      let sumExp = 0
-      let mass = 0
-      let dot = 0
-      for (let i = 0; i < rows; i++) {
-        const e = Math.exp(x[i * cols + j] - max)
-        out[i * cols + j] = e
-        sumExp += e
-        mass += t[i * cols + j]
-        dot += t[i * cols + j] * x[i * cols + j]
-      }
-      total += mass * (max + Math.log(sumExp)) - dot
-      for (let i = 0; i < rows; i++) out[i * cols + j] = (mass * (out[i * cols + j] / sumExp) - t[i * cols + j]) / k
-    }
-    return { loss: total / k, dz: unsafeWrap(rows, cols, out) }
-  }
+  fromLogits: fromLogitsBy('softmaxCrossEntropy', softmaxCrossEntropyKernels),
+  kernels: softmaxCrossEntropyKernels
 }
 
 export const byName: Readonly<Record<LossName, Loss>> = { binaryCrossEntropy, meanSquaredError, softmaxCrossEntropy }

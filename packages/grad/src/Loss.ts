@@ -42,7 +42,7 @@ export interface Loss {
   readonly valueFromLogits: (z: Matrix, y: Matrix, reduction: Reduction) => number
   /**
    * C and the fused ∂C/∂z through the canonical activation, from z and y in one pass: C equals `valueFromLogits`
-   * and ∂C/∂z equals (σ(z) − y)/k bit for bit, without allocating σ(z).
+   * and ∂C/∂z equals (σ(z) − y)/k bit for bit (softmax CE: ((Σ y)·a − y)/k per column), without allocating σ(z).
    */
   readonly fromLogits: <R extends number, C extends number>(z: Matrix<R, C>, y: Matrix<R, C>, reduction: Reduction) => OutputGradient<R, C>
   /**
@@ -87,7 +87,6 @@ export const divisor = (reduction: Reduction, batch: number): number => (reducti
  */
 const EPSILON = 1e-16
 const safeLog = (p: number): number => Math.log(p < EPSILON ? EPSILON : p)
-
 
 /** `fromLogits` as the loss's kernel run into a fresh buffer. */
 const fromLogitsBy =
@@ -250,26 +249,7 @@ export const softmaxCrossEntropy: Loss = {
     for (let i = 0; i < out.length; i++) out[i] = t[i] === 0 ? 0 : -t[i] / (Math.max(p[i], EPSILON) * k)
     return unsafeWrap(a.rows, a.cols, out)
   },
-  valueFromLogits: (z, y, reduction) => {
-    checkPair('softmaxCrossEntropy', z, y)
-    const { rows, cols, data: x } = z
-    const t = y.data
-    let total = 0
-    for (let j = 0; j < cols; j++) {
-      let max = -Infinity
-      for (let i = 0; i < rows; i++) max = Math.max(max, x[i * cols + j])
-      let sumExp = 0
-      let mass = 0
-      let dot = 0
-      for (let i = 0; i < rows; i++) {
-        sumExp += Math.exp(x[i * cols + j] - max)
-        mass += t[i * cols + j]
-        dot += t[i * cols + j] * x[i * cols + j]
-      }
-      total += mass * (max + Math.log(sumExp)) - dot
-    }
-    return total / divisor(reduction, cols)
-  },
+  valueFromLogits: (z, y, reduction) => softmaxCrossEntropy.fromLogits(z, y, reduction).loss,
   fromLogits: fromLogitsBy('softmaxCrossEntropy', softmaxCrossEntropyKernels),
   kernels: softmaxCrossEntropyKernels
 }

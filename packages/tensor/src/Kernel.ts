@@ -26,11 +26,8 @@ export const TILED_THRESHOLD = 4096
  */
 export const WASM_THRESHOLD = 512
 
-/**
- * A matrix-multiply kernel: out[i·n + j] = Σ_p A(i, p)·B(p, j) for i < m, j < n, p < k (row-major m×n output),
- * with A(i, p) = a[i·ars + p·acs] and B(p, j) = b[p·brs + j·bcs]. Every kernel here sums in the same order.
- */
-export type Gemm = (
+/** The operands of a product: A is m×k with A(i, p) = a[i·ars + p·acs], B is k×n with B(p, j) = b[p·brs + j·bcs]. */
+type Operands = [
   m: number,
   n: number,
   k: number,
@@ -39,28 +36,20 @@ export type Gemm = (
   acs: number,
   b: ArrayLike<number>,
   brs: number,
-  bcs: number,
-  out: Float64Array
-) => void
+  bcs: number
+]
+
+/**
+ * A matrix-multiply kernel: out[i·n + j] = Σ_p A(i, p)·B(p, j) for i < m, j < n, p < k (row-major m×n output).
+ * Every kernel here sums in the same order.
+ */
+export type Gemm = (...args: [...Operands, out: Float64Array]) => void
 
 /**
  * A product with an axpy epilogue: out[i·n + j] = α·Σ_p A(i, p)·B(p, j) + c[i·n + j], the sum rounded first, exactly
  * as `gemm` followed by `out[q] = α·out[q] + c[q]` (a gradient step W + scale·dz·xᵀ with no separate pass on WASM).
  */
-export type GemmAxpy = (
-  m: number,
-  n: number,
-  k: number,
-  a: ArrayLike<number>,
-  ars: number,
-  acs: number,
-  b: ArrayLike<number>,
-  brs: number,
-  bcs: number,
-  alpha: number,
-  c: ArrayLike<number>,
-  out: Float64Array
-) => void
+export type GemmAxpy = (...args: [...Operands, alpha: number, c: ArrayLike<number>, out: Float64Array]) => void
 
 /** Which kernels `gemm` may use: 'auto' picks by size; 'js' and 'wasm' force one (tests, benchmarks). */
 export type Backend = 'auto' | 'js' | 'wasm'

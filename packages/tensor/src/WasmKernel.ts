@@ -1,11 +1,12 @@
 /**
- * The WebAssembly SIMD path of `gemm`: the same packed panels as the JS tiled kernel, multiplied by a 4×4 f64x2
- * kernel (wasm/gemm.wat, bytes in wasm/gemmBytes.ts). Loaded synchronously and feature-probed: where WebAssembly
+ * The WebAssembly SIMD path of `gemm` and `gemmAxpy`: the same packed panels as the JS tiled kernel (laid out by the
+ * module's `pack` after one memcpy per operand), multiplied by a 4×4 f64x2 kernel (wasm/gemm.wat, bytes in
+ * wasm/gemmBytes.ts). Loaded synchronously and feature-probed: where WebAssembly
  * or its SIMD is missing (an old browser, a strict Content-Security-Policy), `wasmKernel` is undefined and the JS
  * kernels serve. Results are bit-identical to the JS path: the same products, added in the same order.
  *
- * Inputs are copied into the module's memory and the result copied out into the caller's fresh buffer, so purity
- * holds. The memory grows to the largest operation seen and is reused, so it stays bounded however many run.
+ * Inputs are copied into the module's memory and the result copied out into the caller's fresh buffer (by
+ * `gemmAxpy` with its epilogue applied on the way), so purity holds. The memory grows to the largest operation seen and is reused, so it stays bounded however many run.
  *
  * @since 0.1.0
  */

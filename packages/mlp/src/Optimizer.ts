@@ -81,17 +81,22 @@ export interface CountState {
 /**
  * updates = −rate(step)·updates: the descent direction. A number is a constant schedule.
  * Applied fused, θ + (−rate·u) is one axpy per leaf: the same products and sums as scale then add, one pass fewer.
+ * Its updates are the gradients times −rate(step), which `gradientScale` says (update is written in terms of it).
  */
 export const scaleByLearningRate = (rate: number | Schedule): Optimizer<CountState> => {
   const schedule = typeof rate === 'number' ? constant(rate) : rate
+  const gradientScale = (state: CountState): readonly [number, CountState] => [-schedule(state.count), { count: state.count + 1 }]
   return {
     init: () => ({ count: 0 }),
-    update: (grads, state) => [T.map(M.scale(-schedule(state.count)))(grads), { count: state.count + 1 }],
-    updateAndApply: (grads, state, params) => {
-      const factor = -schedule(state.count)
-      return [T.zipWith(grads, (p, u) => M.axpy(factor, u)(p))(params), { count: state.count + 1 }]
+    update: (grads, state) => {
+      const [factor, next] = gradientScale(state)
+      return [T.map(M.scale(factor))(grads), next]
     },
-    gradientScale: (state) => [-schedule(state.count), { count: state.count + 1 }]
+    updateAndApply: (grads, state, params) => {
+      const [factor, next] = gradientScale(state)
+      return [T.zipWith(grads, (p, u) => M.axpy(factor, u)(p))(params), next]
+    },
+    gradientScale
   }
 }
 

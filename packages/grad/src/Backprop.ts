@@ -18,11 +18,11 @@
  * @since 0.1.0
  */
 import type { Matrix } from '@puregrad/tensor/Matrix'
-import { gemmAxpy } from '@puregrad/tensor/Kernel'
-import { matmulTranspose, ShapeError, shapeOf, sumColumns, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
+import { gemm, gemmAxpy } from '@puregrad/tensor/Kernel'
+import { matmulTranspose, ShapeError, shapeOf, sumColumns, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Activation } from './Activation.js'
 import type { DenseParams } from './Dense.js'
-import { affine } from './Dense.js'
+import { affineOf } from './Dense.js'
 import type { Loss, OutputGradient, Reduction } from './Loss.js'
 import { outputGradient } from './Loss.js'
 
@@ -70,7 +70,7 @@ const forwardPass = (
   let a = x
   for (let l = 0; ; l++) {
     inputs[l] = a
-    const zl = affine(params[l]!)(a)
+    const zl = affineOf(params[l]!, a)
     z[l] = zl
     if (l === last) return zl
     const kernels = activations[l]!.kernels
@@ -91,6 +91,13 @@ const outputLayer = (stack: DenseStack, z: Matrix, y: Matrix): OutputGradient =>
   const { loss, reduction } = stack
   if (activation.name !== loss.canonical || loss.kernels === undefined) return outputGradient(activation, loss, reduction)(z, y)
   return { loss: loss.kernels.fromLogits(z.data, y.data, z.data as Float64Array, z.rows, z.cols, reduction), dz: z }
+}
+
+/** da = Wᵀ·dz into a fresh buffer, as Matrix.transposeMatmul forms it (the shapes were checked on the way forward). */
+const inputGradient = (W: Matrix, dz: Matrix): Matrix => {
+  const out = new Float64Array(W.cols * dz.cols)
+  gemm(W.cols, dz.cols, W.rows, W.data, 1, W.cols, dz.data, dz.cols, 1, out)
+  return unsafeWrap(W.cols, dz.cols, out)
 }
 
 /** dz_{l−1} = da ⊙ σ'(z_{l−1}) for a fresh da = W_lᵀ·dz_l, computed over da's own buffer where the kernels allow. */
@@ -135,7 +142,7 @@ const backpropagate = (
     const a = inputs[l]!
     take(l, dz, a)
     if (l === 0) return out.loss
-    dz = backwardThrough(activations[l - 1]!, z[l - 1]!, a, transposeMatmul(dz)(params[l]!.W))
+    dz = backwardThrough(activations[l - 1]!, z[l - 1]!, a, inputGradient(params[l]!.W, dz))
   }
 }
 

@@ -61,18 +61,22 @@ const checkParams = (op: string, p: DenseParams, x: Matrix): void => {
  */
 export const affine =
   <O extends number, I extends number>(p: DenseParams<O, I>) =>
-  <B extends number>(x: Matrix<I, B>): Matrix<O, B> => {
-    checkParams('affine', p, x)
-    const { W, b } = p
-    const out = new Float64Array(W.rows * x.cols)
-    gemm(W.rows, x.cols, W.cols, W.data, W.cols, 1, x.data, x.cols, 1, out)
-    const n = x.cols
-    for (let i = 0; i < W.rows; i++) {
-      const bi = b.data[i]
-      for (let j = 0; j < n; j++) out[i * n + j] += bi
-    }
-    return unsafeWrap(W.rows, x.cols, out)
+  <B extends number>(x: Matrix<I, B>): Matrix<O, B> =>
+    affineOf(p, x)
+
+/** {@link affine} uncurried, for loops that run it on every layer of every step. */
+export const affineOf = <O extends number, I extends number, B extends number>(p: DenseParams<O, I>, x: Matrix<I, B>): Matrix<O, B> => {
+  checkParams('affine', p, x)
+  const { W, b } = p
+  const out = new Float64Array(W.rows * x.cols)
+  gemm(W.rows, x.cols, W.cols, W.data, W.cols, 1, x.data, x.cols, 1, out)
+  const n = x.cols
+  for (let i = 0; i < W.rows; i++) {
+    const bi = b.data[i]
+    for (let j = 0; j < n; j++) out[i * n + j] += bi
   }
+  return unsafeWrap(W.rows, x.cols, out)
+}
 
 /** The dense layer's forward pass: z = W·x + b and a = σ(z), both saved for the backward pass. */
 export const dense =

@@ -81,6 +81,11 @@ describe('WebAssembly SIMD kernel', () => {
     const plain = Array.from(long.subarray(0, 150))
     wasmKernel!.gemm(13, 7, 9, plain, 9, 1, plain, 1, 9, out)
     expect(sameBits(out, naive(13, 7, 9, long, 9, 1, long, 1, 9))).toBe(true)
+    // gemmAxpy's c may be longer too: only its first m·n entries are read.
+    wasmKernel!.gemmAxpy(13, 7, 9, plain, 9, 1, plain, 1, 9, -0.5, long, out)
+    expect(sameBits(out, naive(13, 7, 9, long, 9, 1, long, 1, 9).map((s, q) => -0.5 * s + long[q]!))).toBe(true)
+    wasmKernel!.gemmAxpy(13, 7, 9, plain, 9, 1, plain, 1, 9, -0.5, plain, out)
+    expect(sameBits(out, naive(13, 7, 9, long, 9, 1, long, 1, 9).map((s, q) => -0.5 * s + long[q]!))).toBe(true)
   })
   it('agrees on special values: −0, ±Infinity, NaN, subnormals', () => {
     const values = [-0, 0, Infinity, -Infinity, NaN, 5e-324, -1e308, 1e308, 1, -1]

@@ -1,4 +1,5 @@
-;; puregrad's matrix-multiply kernel: 4×4 register tiles of f64x2 (128-bit SIMD, no relaxed SIMD, no FMA).
+;; puregrad's matrix-multiply kernel: 4×4 register tiles of f64x2 (128-bit SIMD, no relaxed SIMD, no FMA), the
+;; operand packing before it and the axpy epilogue after it.
 ;;
 ;; The caller (src/WasmKernel.ts) copies each operand into this module's memory as it is, then `pack` lays it out
 ;; exactly as the JS tiled kernel packs its panels (the caller writes a last, partial panel itself):
@@ -40,6 +41,37 @@
             (br $steps)))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $panels))))
+  ;; The axpy epilogue over a product left at `src` in rows of `stride` doubles: for i < m, j < n,
+  ;; c[i·n + j] = alpha·C[i·stride + j] + c[i·n + j], in place over the m×n operand at `c`. Two lanes at a time and a
+  ;; scalar last column when n is odd: each lane is one multiply then one add, as `alpha * s + c` in JS.
+  (func (export "axpy")
+    (param $m i32) (param $n i32) (param $stride i32) (param $alpha f64) (param $src i32) (param $c i32)
+    (local $i i32) (local $s i32) (local $d i32) (local $end i32) (local $rowEnd i32)
+    (local $a v128)
+    (local.set $a (f64x2.splat (local.get $alpha)))
+    (block $doneRows
+      (loop $rows
+        (br_if $doneRows (i32.ge_u (local.get $i) (local.get $m)))
+        ;; row i of the product starts at src + 8·i·stride, row i of c at c + 8·i·n
+        (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $i) (local.get $stride)) (i32.const 3))))
+        (local.set $d (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))))
+        (local.set $rowEnd (i32.add (local.get $d) (i32.shl (local.get $n) (i32.const 3))))
+        ;; pairs while two whole doubles remain in the row (rows of c need not be 16-byte aligned: unaligned loads)
+        (local.set $end (i32.sub (local.get $rowEnd) (i32.const 8)))
+        (block $donePairs
+          (loop $pairs
+            (br_if $donePairs (i32.ge_u (local.get $d) (local.get $end)))
+            (v128.store (local.get $d)
+              (f64x2.add (f64x2.mul (local.get $a) (v128.load (local.get $s))) (v128.load (local.get $d))))
+            (local.set $s (i32.add (local.get $s) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $pairs)))
+        (if (i32.lt_u (local.get $d) (local.get $rowEnd))
+          (then
+            (f64.store (local.get $d)
+              (f64.add (f64.mul (local.get $alpha) (f64.load (local.get $s))) (f64.load (local.get $d))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
   (func (export "gemm")
     (param $rowTiles i32) (param $colTiles i32) (param $k i32)
     (param $ap i32) (param $bp i32) (param $out i32)

@@ -79,7 +79,7 @@ export const gemm: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
 
 /**
  * The product with an axpy epilogue (see {@link GemmAxpy}), by whichever kernel `gemm` would use. The WebAssembly
- * path applies the epilogue as it copies the product out; the JS paths in a pass after it: the same operations.
+ * module runs the epilogue itself; the JS paths in a pass after the product: the same operations.
  */
 export const gemmAxpy: GemmAxpy = (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out) => {
   if (wasmKernel !== undefined && useWasm(m * n * k)) wasmKernel.gemmAxpy(m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out)

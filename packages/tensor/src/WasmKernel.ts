@@ -5,8 +5,8 @@
  * or its SIMD is missing (an old browser, a strict Content-Security-Policy), `wasmKernel` is undefined and the JS
  * kernels serve. Results are bit-identical to the JS path: the same products, added in the same order.
  *
- * Inputs are copied into the module's memory and the result copied out into the caller's fresh buffer (by
- * `gemmAxpy` with its epilogue applied on the way), so purity holds. The memory grows to the largest operation seen and is reused, so it stays bounded however many run.
+ * Inputs are copied into the module's memory and the result copied out into the caller's fresh buffer (`gemmAxpy`
+ * copies c in too and runs its epilogue in the module first), so purity holds. The memory grows to the largest operation seen and is reused, so it stays bounded however many run.
  *
  * @since 0.1.0
  */

@@ -19,6 +19,9 @@ const composed = (stack: B.DenseStack, y: M.Matrix): V.Differentiable<ReadonlyAr
   return pipe(V.stack(first, ...layers.slice(1)), V.andThen(V.outputLoss(stack.activations[last]!, stack.loss, stack.reduction)(y)))
 }
 
+/** The loss with its kernels left out, as a user's own loss would come. */
+const withoutKernels = ({ kernels: _, ...rest }: L.Loss): L.Loss => rest
+
 /** A random network: 1–4 layers of width 1–5, any hidden activations, an output activation that fits the loss. */
 const anyNetwork = fc
   .record({
@@ -73,6 +76,24 @@ describe('lossAndGradients', () => {
         expect(result.passed, JSON.stringify(result.worst)).toBe(true)
       }),
       { numRuns: 60 }
+    )
+  })
+
+  it('works with activations and losses that bring no kernels (a user’s own), through their allocating functions', () => {
+    fc.assert(
+      fc.property(anyNetwork, ({ stack, params, x, y }) => {
+        // The same rules without kernels: Backprop must fall back to forward/backward and outputGradient.
+        const bare: B.DenseStack = {
+          activations: stack.activations.map(({ name, forward, backward }) => ({ name, forward, backward })),
+          loss: withoutKernels(stack.loss),
+          reduction: stack.reduction
+        }
+        const ours = B.gradientStep(bare)(params, x, y, -0.25)
+        const reference = B.gradientStep(stack)(params, x, y, -0.25)
+        expect(Object.is(ours.loss, reference.loss)).toBe(true)
+        ours.params.forEach((p, l) => expect(M.equals(p.W, reference.params[l]!.W) && M.equals(p.b, reference.params[l]!.b)).toBe(true))
+      }),
+      { numRuns: 100 }
     )
   })
 

@@ -1,6 +1,7 @@
 /**
- * Raw matrix-multiply kernels over flat Float64Arrays, for code that fuses its own epilogue
- * (a dense layer adds its bias and applies its activation in the buffer the product was written to).
+ * Raw matrix-multiply kernels over flat Float64Arrays, for code that fuses its own epilogue (a dense layer adds its
+ * bias and applies its activation in the buffer the product was written to), and `gemmAxpy`, whose axpy epilogue
+ * the kernels run themselves (a gradient step W + scale·dz·xᵀ without a dW array).
  *
  * Operands are described by strides, so one kernel serves a·b, aᵀ·b and a·bᵀ without materialising a transpose:
  * element (i, p) of the left operand is `a[i·ars + p·acs]`, element (p, j) of the right one is `b[p·brs + j·bcs]`.

@@ -49,6 +49,7 @@ export type Gemm = (...args: [...Operands, out: Float64Array]) => void
 /**
  * A product with an axpy epilogue: out[i·n + j] = α·Σ_p A(i, p)·B(p, j) + c[i·n + j], the sum rounded first, exactly
  * as `gemm` followed by `out[q] = α·out[q] + c[q]` (a gradient step W + scale·dz·xᵀ with no separate pass on WASM).
+ * `out` must be a fresh buffer: not c, a or b (the JS paths write the product into it before reading c).
  */
 export type GemmAxpy = (...args: [...Operands, alpha: number, c: ArrayLike<number>, out: Float64Array]) => void
 

@@ -44,4 +44,18 @@ describe('Tree', () => {
     const leafForBranch = [params[0].W, params[1]] as unknown as typeof params
     expect(() => pipe(params, T.zipWith(leafForBranch, (a) => a))).toThrow(M.ShapeError)
   })
+  it('a record key named "__proto__" (as JSON.parse makes) stays an own key through map, zipWith and the path walks', () => {
+    const tree: T.Tree = JSON.parse('{"__proto__": 1, "a": 2}', (_, v) => (typeof v === 'number' ? M.row([v]) : v))
+    expect(Object.keys(tree)).toEqual(['__proto__', 'a'])
+    const results = [
+      T.map(M.scale(2))(tree),
+      T.zipWith(tree, (x, y) => M.add(y)(x))(tree),
+      T.mapWithPath((m) => M.scale(2)(m))(tree)
+    ] as ReadonlyArray<Record<string, M.Matrix>>
+    for (const out of results) {
+      expect(Object.keys(out)).toEqual(['__proto__', 'a'])
+      expect(Object.getPrototypeOf(out)).toBe(Object.prototype)
+      expect(Array.from(Object.getOwnPropertyDescriptor(out, '__proto__')!.value.data)).toEqual([2])
+    }
+  })
 })

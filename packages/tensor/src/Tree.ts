@@ -85,6 +85,15 @@ type TreeRecord = { readonly [key: string]: Tree }
 // is faster than a spread copy whose values are then replaced (records of one shape then share one hidden class).
 // On a mismatch zipTrees throws a bare marker and zipWith re-walks with paths (walk) to say where.
 
+/**
+ * out[k] = value as an own property. Assigning to a key named "__proto__" would set the record's prototype instead
+ * (a tree parsed from JSON can have such a key), so that one key is defined rather than assigned.
+ */
+const put = (out: Record<string, Tree>, k: string, value: Tree): void => {
+  if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true })
+  else out[k] = value
+}
+
 const mapTree = (t: Tree, f: (leaf: Matrix) => Matrix): Tree => {
   if (Array.isArray(t)) {
     const out = new Array<Tree>(t.length)
@@ -96,7 +105,7 @@ const mapTree = (t: Tree, f: (leaf: Matrix) => Matrix): Tree => {
   const out: Record<string, Tree> = {}
   for (const k in rec) {
     const child = rec[k]!
-    out[k] = isMatrix(child) ? f(child) : mapTree(child, f)
+    put(out, k, isMatrix(child) ? f(child) : mapTree(child, f))
   }
   return out
 }
@@ -123,7 +132,7 @@ const zipTrees = (x: Tree, y: Tree, f: (a: Matrix, b: Matrix) => Matrix): Tree =
   for (const k in rx) {
     const child = rx[k]!, other = ry[k]
     if (other === undefined) throw MISMATCH
-    out[k] = isMatrix(child) ? zipLeaves(child, other, f) : zipTrees(child, other, f)
+    put(out, k, isMatrix(child) ? zipLeaves(child, other, f) : zipTrees(child, other, f))
     keys++
   }
   for (const _ in ry) keys--
@@ -184,7 +193,7 @@ const walk = <T extends Tree>(
         if (child === undefined) throw new ShapeError(`Tree: at ${path ? `${path}.${k}` : k}: missing in one tree`)
         return child
       })
-      out[k] = go(rec[k]!, children, withPaths ? (path ? `${path}.${k}` : k) : '')
+      put(out, k, go(rec[k]!, children, withPaths ? (path ? `${path}.${k}` : k) : ''))
     }
     for (const o of rest) if (Object.keys(o).length !== count) throw new ShapeError(`Tree: at ${where(path)}: keys differ`)
     return out

@@ -8,6 +8,8 @@
  *
  * @since 0.1.0
  */
+import type { Derivative } from '@puregrad/tensor/Epilogue'
+import { timesDerivative } from '@puregrad/tensor/Epilogue'
 import type { Matrix, ReadonlyFloat64Array } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
 
@@ -42,6 +44,11 @@ export interface ActivationKernels {
   readonly backward: (z: ReadonlyFloat64Array, a: ReadonlyFloat64Array, da: ReadonlyFloat64Array, out: Float64Array, rows: number, cols: number) => void
   /** False when σ' is a function of a = σ(z) alone, so a layer may overwrite z with a and keep one buffer. */
   readonly needsZ: boolean
+  /**
+   * Set when `backward` is the matrix kernels' epilogue of this name (tensor's Epilogue.timesDerivative), so a layer
+   * can have the kernel that forms Wᵀ·dz apply σ' before handing the product back.
+   */
+  readonly derivative?: Derivative
 }
 
 // -------------------------------------------------------------------------------------
@@ -95,23 +102,21 @@ export const softplusScalar = (z: number): number => Math.max(z, 0) + Math.log1p
 /** σ(z) = 1 / (1 + e^(−z)); σ'(z) = a·(1 − a). Stable for |z| up to 1e4 and beyond. */
 export const sigmoid: Activation = fromKernels('sigmoid', {
   needsZ: false,
+  derivative: 'sigmoid',
   forward: (z, out) => {
     for (let i = 0; i < out.length; i++) out[i] = sigmoidScalar(z[i])
   },
-  backward: (_, a, da, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = da[i] * a[i] * (1 - a[i])
-  }
+  backward: (_, a, da, out) => timesDerivative.sigmoid(da, a, out, out.length)
 })
 
 /** tanh(z); tanh'(z) = 1 − a². */
 export const tanh: Activation = fromKernels('tanh', {
   needsZ: false,
+  derivative: 'tanh',
   forward: (z, out) => {
     for (let i = 0; i < out.length; i++) out[i] = Math.tanh(z[i])
   },
-  backward: (_, a, da, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = da[i] * (1 - a[i] * a[i])
-  }
+  backward: (_, a, da, out) => timesDerivative.tanh(da, a, out, out.length)
 })
 
 /**
@@ -132,12 +137,11 @@ export const leakyRelu = (alpha = 0.01): Activation =>
 /** relu(z) = max(z, 0) (+0 for z ≤ 0); derivative 1 for z > 0, else 0 (read from a: a > 0 exactly when z > 0). */
 export const relu: Activation = fromKernels('relu', {
   needsZ: false,
+  derivative: 'relu',
   forward: (z, out) => {
     for (let i = 0; i < out.length; i++) out[i] = z[i] > 0 ? z[i] : 0
   },
-  backward: (_, a, da, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = a[i] > 0 ? da[i] : 0
-  }
+  backward: (_, a, da, out) => timesDerivative.relu(da, a, out, out.length)
 })
 
 /** The identity: a = z, dz = da (a linear output layer). forward and backward return their argument itself. */

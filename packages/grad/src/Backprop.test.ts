@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { pipe } from 'fp-ts/lib/function.js'
+import * as K from '@puregrad/tensor/Kernel'
 import * as M from '@puregrad/tensor/Matrix'
 import { key, split, uniform } from '@puregrad/tensor/Random'
 import { describe, expect, it } from 'vitest'
@@ -64,6 +65,29 @@ describe('lossAndGradients', () => {
         })
       }),
       { numRuns: 300 }
+    )
+  })
+
+  it('gives the same bits with the WebAssembly kernels forced as the composition on the JS kernels', () => {
+    // The networks above are too small for 'auto' to pick WebAssembly: this runs every product, with its bias or σ'
+    // epilogue, in the module, and the reference entirely in JS.
+    fc.assert(
+      fc.property(anyNetwork, fc.double({ min: -2, max: 2, noNaN: true }), ({ stack, params, x, y }, scale) => {
+        try {
+          K.useBackend('js')
+          const reference = V.valueAndGrad(composed(stack, y))(params, x)
+          const step = B.gradientStep(stack)(params, x, y, scale)
+          K.useBackend('wasm')
+          const ours = B.lossAndGradients(stack)(params, x, y)
+          const ourStep = B.gradientStep(stack)(params, x, y, scale)
+          expect(Object.is(ours.loss, reference.value)).toBe(true)
+          ours.grads.forEach((g, l) => expect(M.equals(g.W, reference.dp[l]!.W) && M.equals(g.b, reference.dp[l]!.b)).toBe(true))
+          ourStep.params.forEach((p, l) => expect(M.equals(p.W, step.params[l]!.W) && M.equals(p.b, step.params[l]!.b)).toBe(true))
+        } finally {
+          K.useBackend('auto')
+        }
+      }),
+      { numRuns: 150 }
     )
   })
 

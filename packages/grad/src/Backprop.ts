@@ -8,8 +8,10 @@
  *
  * It computes exactly what `pipe(Vjp.stack(…), Vjp.andThen(Vjp.outputLoss(…)))` computes, bit for bit (a property
  * test holds the two together): the same products, the same activation rules. It leaves out what composition costs
- * per call (a closure and a tuple per piece), and arrays nothing needs: σ runs over W·x + b's own buffer and σ' over
- * Wᵀ·dz's where the activation's kernels allow, and a canonical output loss never materialises a = σ(z).
+ * per call (a closure and a tuple per piece), and arrays nothing needs: the bias is added by the kernel forming W·x
+ * (Kernel.gemmBias) and σ runs over that buffer; σ' is applied by the kernel forming Wᵀ·dz where it is one of the
+ * kernels' epilogues (Kernel.gemmDerivative: sigmoid, tanh, relu), else over Wᵀ·dz's own buffer; and a canonical
+ * output loss never materialises a = σ(z).
  * On a network as small as XOR that overhead was most of a training step.
  *
  * `gradientStep` goes one further for plain gradient descent: each layer's new W and b are written over its
@@ -18,7 +20,7 @@
  * @since 0.1.0
  */
 import type { Matrix } from '@puregrad/tensor/Matrix'
-import { gemm, gemmAxpy } from '@puregrad/tensor/Kernel'
+import { gemm, gemmAxpy, gemmDerivative } from '@puregrad/tensor/Kernel'
 import { matmulTranspose, ShapeError, shapeOf, sumColumns, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Activation } from './Activation.js'
 import type { DenseParams } from './Dense.js'
@@ -93,18 +95,23 @@ const outputLayer = (stack: DenseStack, z: Matrix, y: Matrix): OutputGradient =>
   return { loss: loss.kernels.fromLogits(z.data, y.data, z.data as Float64Array, z.rows, z.cols, reduction), dz: z }
 }
 
-/** da = Wᵀ·dz into a fresh buffer, as Matrix.transposeMatmul forms it (the shapes were checked on the way forward). */
-const inputGradient = (W: Matrix, dz: Matrix): Matrix => {
+/**
+ * dz_{l−1} = (W_lᵀ·dz_l) ⊙ σ'(z_{l−1}) into a fresh buffer: in one kernel call where σ' is one of the kernels' epilogues
+ * (sigmoid, tanh, relu: the WebAssembly module applies it before copying out), else over da = Wᵀ·dz's own buffer
+ * with the activation's kernels, else through `backward`. The shapes were checked on the way forward.
+ */
+const backwardThrough = (activation: Activation, z: Matrix, a: Matrix, W: Matrix, dz: Matrix): Matrix => {
   const out = new Float64Array(W.cols * dz.cols)
-  gemm(W.cols, dz.cols, W.rows, W.data, 1, W.cols, dz.data, dz.cols, 1, out)
-  return unsafeWrap(W.cols, dz.cols, out)
-}
-
-/** dz_{l−1} = da ⊙ σ'(z_{l−1}) for a fresh da = W_lᵀ·dz_l, computed over da's own buffer where the kernels allow. */
-const backwardThrough = (activation: Activation, z: Matrix, a: Matrix, da: Matrix): Matrix => {
   const kernels = activation.kernels
+  if (kernels?.derivative !== undefined) {
+    gemmDerivative(W.cols, dz.cols, W.rows, W.data, 1, W.cols, dz.data, dz.cols, 1, a.data, kernels.derivative, out)
+    return unsafeWrap(W.cols, dz.cols, out)
+  }
+  // da = Wᵀ·dz, as Matrix.transposeMatmul forms it
+  gemm(W.cols, dz.cols, W.rows, W.data, 1, W.cols, dz.data, dz.cols, 1, out)
+  const da = unsafeWrap(W.cols, dz.cols, out)
   if (kernels === undefined) return activation.backward(z, a, da)
-  kernels.backward(z.data, a.data, da.data, da.data as Float64Array, da.rows, da.cols) // da is ours alone: no one else has seen it
+  kernels.backward(z.data, a.data, out, out, da.rows, da.cols) // da is ours alone: no one else has seen it
   return da
 }
 
@@ -138,11 +145,10 @@ const backpropagate = (
   const out = outputLayer(stack, zL, y)
   let dz = out.dz
   for (let l = depth - 1; ; l--) {
-    // The shapes were checked on the way forward, so the products below cannot mismatch.
     const a = inputs[l]!
     take(l, dz, a)
     if (l === 0) return out.loss
-    dz = backwardThrough(activations[l - 1]!, z[l - 1]!, a, inputGradient(params[l]!.W, dz))
+    dz = backwardThrough(activations[l - 1]!, z[l - 1]!, a, params[l]!.W, dz)
   }
 }
 

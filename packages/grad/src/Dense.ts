@@ -15,7 +15,7 @@
  */
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { matmulTranspose, ShapeError, shapeOf, sumColumns, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
-import { gemm } from '@puregrad/tensor/Kernel'
+import { gemmBias } from '@puregrad/tensor/Kernel'
 import type { Activation } from './Activation.js'
 
 // -------------------------------------------------------------------------------------
@@ -69,12 +69,7 @@ export const affineOf = <O extends number, I extends number, B extends number>(p
   checkParams('affine', p, x)
   const { W, b } = p
   const out = new Float64Array(W.rows * x.cols)
-  gemm(W.rows, x.cols, W.cols, W.data, W.cols, 1, x.data, x.cols, 1, out)
-  const n = x.cols
-  for (let i = 0; i < W.rows; i++) {
-    const bi = b.data[i]
-    for (let j = 0; j < n; j++) out[i * n + j] += bi
-  }
+  gemmBias(W.rows, x.cols, W.cols, W.data, W.cols, 1, x.data, x.cols, 1, b.data, out)
   return unsafeWrap(W.rows, x.cols, out)
 }
 

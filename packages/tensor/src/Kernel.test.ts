@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { Derivative } from './Epilogue.js'
 import * as K from './Kernel.js'
 import * as M from './Matrix.js'
 import { wasmKernel } from './WasmKernel.js'
@@ -71,6 +72,50 @@ describe('WebAssembly SIMD kernel', () => {
       const direct = new Float64Array(p.m * p.n)
       wasmKernel!.gemmAxpy(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, alpha, c, direct)
       expect(sameBits(direct, reference)).toBe(true)
+    }
+  )
+  fcTest.prop([problem, fc.nat()], { numRuns: 100 })('gemmBias is the product rounded, then + bias[i], on every path', (p, seed) => {
+    const bias = Float64Array.from({ length: p.m }, (_, i) => Math.sin(seed + 3 * i) * 5)
+    const product = naive(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs)
+    const reference = product.map((s, q) => s + bias[Math.floor(q / p.n)]!)
+    for (const backend of ['js', 'wasm'] as const) {
+      K.useBackend(backend)
+      const out = new Float64Array(p.m * p.n)
+      K.gemmBias(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, bias, out)
+      expect(sameBits(out, reference)).toBe(true)
+    }
+    const direct = new Float64Array(p.m * p.n)
+    wasmKernel!.gemmBias(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, bias, direct)
+    expect(sameBits(direct, reference)).toBe(true)
+  })
+  /** σ'(a) written from a, as the activations define it (an independent statement of Epilogue.timesDerivative). */
+  const derivatives: ReadonlyArray<[Derivative, (g: number, a: number) => number]> = [
+    ['sigmoid', (g, a) => g * a * (1 - a)],
+    ['tanh', (g, a) => g * (1 - a * a)],
+    ['relu', (g, a) => (a > 0 ? g : 0)]
+  ]
+  /** Activation outputs with the values that decide a relu: exact zeros of both signs, NaN, tiny and negative ones. */
+  const outputs = (length: number, seed: number): Float64Array => {
+    const special = [0, -0, NaN, 5e-324, -1, 1, 0.5]
+    return Float64Array.from({ length }, (_, q) => ((seed + q) % 5 === 0 ? special[(seed + q) % special.length]! : Math.sin(seed * 7 + q)))
+  }
+  fcTest.prop([problem, fc.nat()], { numRuns: 100 })(
+    'gemmDerivative is the product rounded, then ⊙ σ′(a) for sigmoid, tanh and relu, on every path',
+    (p, seed) => {
+      const a = outputs(p.m * p.n, seed)
+      const product = naive(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs)
+      for (const [rule, times] of derivatives) {
+        const reference = product.map((g, q) => times(g, a[q]!))
+        for (const backend of ['js', 'wasm'] as const) {
+          K.useBackend(backend)
+          const out = new Float64Array(p.m * p.n)
+          K.gemmDerivative(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, a, rule, out)
+          expect(sameBits(out, reference)).toBe(true)
+        }
+        const direct = new Float64Array(p.m * p.n)
+        wasmKernel!.gemmDerivative(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, a, rule, direct)
+        expect(sameBits(direct, reference)).toBe(true)
+      }
     }
   )
   it('reads operands that sit at the start of longer arrays, plain arrays included, without reading past them', () => {

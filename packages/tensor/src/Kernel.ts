@@ -1,7 +1,8 @@
 /**
- * Raw matrix-multiply kernels over flat Float64Arrays, for code that fuses its own epilogue (a dense layer adds its
- * bias and applies its activation in the buffer the product was written to), and `gemmAxpy`, whose axpy epilogue
- * the kernels run themselves (a gradient step W + scale·dz·xᵀ without a dW array).
+ * Raw matrix-multiply kernels over flat Float64Arrays, and products with an epilogue the kernels run themselves:
+ * `gemmAxpy` (a gradient step W + scale·dz·xᵀ without a dW array), `gemmBias` (a dense layer's W·x + b) and
+ * `gemmDerivative` (its (Wᵀ·dz) ⊙ σ'(a)); the rules are Epilogue.ts's. Code that fuses some other epilogue writes
+ * the product into a fresh buffer with `gemm` and runs it there (σ(z) over W·x + b's own buffer).
  *
  * Operands are described by strides, so one kernel serves a·b, aᵀ·b and a·bᵀ without materialising a transpose:
  * element (i, p) of the left operand is `a[i·ars + p·acs]`, element (p, j) of the right one is `b[p·brs + j·bcs]`.
@@ -15,6 +16,8 @@
  * @since 0.1.0
  */
 
+import type { Derivative } from './Epilogue.js'
+import { addBias, timesDerivative } from './Epilogue.js'
 import { wasmKernel } from './WasmKernel.js'
 
 /** Below this many multiply-adds, packing costs more than it saves: a plain strided loop runs. */
@@ -53,6 +56,20 @@ export type Gemm = (...args: [...Operands, out: Float64Array]) => void
  */
 export type GemmAxpy = (...args: [...Operands, alpha: number, c: ArrayLike<number>, out: Float64Array]) => void
 
+/**
+ * A dense layer's forward product: out[i·n + j] = Σ_p A(i, p)·B(p, j) + bias[i], the sum rounded first, exactly as
+ * `gemm` followed by Epilogue.addBias (z = W·x + b).
+ */
+export type GemmBias = (...args: [...Operands, bias: ArrayLike<number>, out: Float64Array]) => void
+
+/**
+ * A dense layer's backward product: out[q] = g[q]·σ'(output[q]) with g = A·B (da = Wᵀ·dz) and `output` the m×n
+ * activation output a = σ(z), exactly as `gemm` followed by Epilogue.timesDerivative[derivative].
+ */
+export type GemmDerivative = (
+  ...args: [...Operands, output: ArrayLike<number>, derivative: Derivative, out: Float64Array]
+) => void
+
 /** Which kernels `gemm` may use: 'auto' picks by size; 'js' and 'wasm' force one (tests, benchmarks). */
 export type Backend = 'auto' | 'js' | 'wasm'
 
@@ -88,6 +105,25 @@ export const gemmAxpy: GemmAxpy = (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, 
   else {
     gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
     for (let q = 0; q < m * n; q++) out[q] = alpha * out[q] + c[q]
+  }
+}
+
+/** z = W·x + b in one call (see {@link GemmBias}): the WebAssembly module adds the bias before copying out. */
+export const gemmBias: GemmBias = (m, n, k, a, ars, acs, b, brs, bcs, bias, out) => {
+  if (wasmKernel !== undefined && useWasm(m * n * k)) wasmKernel.gemmBias(m, n, k, a, ars, acs, b, brs, bcs, bias, out)
+  else {
+    gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
+    addBias(out, bias, m, n)
+  }
+}
+
+/** (Wᵀ·dz) ⊙ σ'(a) in one call (see {@link GemmDerivative}): the WebAssembly module applies σ' before copying out. */
+export const gemmDerivative: GemmDerivative = (m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out) => {
+  if (wasmKernel !== undefined && useWasm(m * n * k)) {
+    wasmKernel.gemmDerivative(m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out)
+  } else {
+    gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
+    timesDerivative[derivative](out, output, out, m * n)
   }
 }
 

@@ -1,16 +1,24 @@
 /**
- * The WebAssembly SIMD path of `gemm` and `gemmAxpy`: the same packed panels as the JS tiled kernel (laid out by the
- * module's `pack` after one memcpy per operand), multiplied by a 4×4 f64x2 kernel (wasm/gemm.wat, bytes in
- * wasm/gemmBytes.ts). Loaded synchronously and feature-probed: where WebAssembly
- * or its SIMD is missing (an old browser, a strict Content-Security-Policy), `wasmKernel` is undefined and the JS
- * kernels serve. Results are bit-identical to the JS path: the same products, added in the same order.
+ * The WebAssembly SIMD path of `gemm` and of the products with an epilogue (`gemmAxpy`, `gemmBias`, `gemmDerivative`):
+ * the same packed panels as the JS tiled kernel (laid out by the module's `pack` after one memcpy per operand),
+ * multiplied by a 4×4 f64x2 kernel (wasm/gemm.wat, bytes in wasm/gemmBytes.ts). Loaded synchronously and
+ * feature-probed: where WebAssembly or its SIMD is missing (an old browser, a strict Content-Security-Policy),
+ * `wasmKernel` is undefined and the JS kernels serve. Results are bit-identical to the JS path: the same products,
+ * added in the same order, and the same epilogue operations.
  *
- * Inputs are copied into the module's memory and the result copied out into the caller's fresh buffer (`gemmAxpy`
- * copies c in too and runs its epilogue in the module first), so purity holds. The memory grows to the largest operation seen and is reused, so it stays bounded however many run.
+ * Inputs are copied into the module's memory and the result copied out into the caller's fresh buffer (an epilogue's
+ * own input, c, the bias or a = σ(z), is copied in too, and the epilogue runs in the module first), so purity holds.
+ * The memory grows to the largest operation seen and is reused, so it stays bounded however many run.
+ *
+ * σ(z) itself is not an epilogue here: it needs exp, and bit-identity needs one exp on both paths. A port of V8's exp
+ * (fdlibm), vectorised in the module, matched Math.exp bit for bit on 27 million inputs but ran no faster than JS
+ * calling Math.exp, and in JS the port was 1.4× slower than Math.exp (measured; it would have slowed every CPU
+ * path). So σ runs in JS, on both paths, over the buffer the product was copied into.
  *
  * @since 0.1.0
  */
-import type { Gemm, GemmAxpy } from './Kernel.js'
+import { derivativeCode } from './Epilogue.js'
+import type { Gemm, GemmAxpy, GemmBias, GemmDerivative } from './Kernel.js'
 import { gemmBytes } from './wasm/gemmBytes.js'
 
 // The few WebAssembly APIs used here, typed locally: the libraries compile against ES2022 only (no DOM or Node
@@ -30,13 +38,19 @@ interface GemmExports {
   readonly gemm: (rowTiles: number, colTiles: number, k: number, ap: number, bp: number, out: number) => void
   readonly pack: (src: number, tiles: number, k: number, rs: number, cs: number, dst: number) => void
   readonly axpy: (m: number, n: number, stride: number, alpha: number, src: number, c: number) => void
+  readonly bias: (m: number, stride: number, src: number, bias: number) => void
+  readonly derivative: (m: number, n: number, stride: number, src: number, a: number, rule: number) => void
 }
 
 export interface WasmKernel {
   /** Same contract as Kernel.gemm, bit for bit. */
   readonly gemm: Gemm
-  /** Same contract as Kernel.gemmAxpy, bit for bit: the axpy runs in the pass that copies the product out. */
+  /** Same contract as Kernel.gemmAxpy, bit for bit: the axpy runs in the module. */
   readonly gemmAxpy: GemmAxpy
+  /** Same contract as Kernel.gemmBias, bit for bit: the bias is added in the module. */
+  readonly gemmBias: GemmBias
+  /** Same contract as Kernel.gemmDerivative, bit for bit: σ' is applied in the module. */
+  readonly gemmDerivative: GemmDerivative
   /** Bytes of linear memory now held (grows to the largest operation, never beyond). */
   readonly memoryBytes: () => number
 }
@@ -136,13 +150,18 @@ const product = (
   return { f64, at, stride, free }
 }
 
+/** Copies the m×n product, left at `at` in rows of `stride` doubles, into `out`. */
+const copyOut = (f64: Float64Array, at: number, stride: number, m: number, n: number, out: Float64Array): void => {
+  if (n === stride) out.set(f64.subarray(at, at + m * n)) // no padding columns: one copy
+  else {
+    for (let i = 0; i < m; i++) out.set(f64.subarray(at + i * stride, at + i * stride + n), i * n)
+  }
+}
+
 const make = (exports: GemmExports): WasmKernel => ({
   gemm: (m, n, k, a, ars, acs, b, brs, bcs, out) => {
     const { f64, at, stride } = product(exports, m, n, k, a, ars, acs, b, brs, bcs, 0)
-    if (n === stride) out.set(f64.subarray(at, at + m * n)) // no padding columns: one copy
-    else {
-      for (let i = 0; i < m; i++) out.set(f64.subarray(at + i * stride, at + i * stride + n), i * n)
-    }
+    copyOut(f64, at, stride, m, n, out)
   },
   gemmAxpy: (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out) => {
     // c is copied in after the operands, the module writes α·C + c over that copy, and it is copied out whole: two
@@ -151,6 +170,18 @@ const make = (exports: GemmExports): WasmKernel => ({
     f64.set(prefix(c, m * n), free)
     exports.axpy(m, n, stride, alpha, 8 * at, 8 * free)
     out.set(f64.subarray(free, free + m * n))
+  },
+  gemmBias: (m, n, k, a, ars, acs, b, brs, bcs, bias, out) => {
+    const { f64, at, stride, free } = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m)
+    f64.set(prefix(bias, m), free)
+    exports.bias(m, stride, 8 * at, 8 * free)
+    copyOut(f64, at, stride, m, n, out)
+  },
+  gemmDerivative: (m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out) => {
+    const { f64, at, stride, free } = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m * n)
+    f64.set(prefix(output, m * n), free)
+    exports.derivative(m, n, stride, 8 * at, 8 * free, derivativeCode[derivative])
+    copyOut(f64, at, stride, m, n, out)
   },
   memoryBytes: () => exports.memory.buffer.byteLength
 })

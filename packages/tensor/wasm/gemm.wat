@@ -1,5 +1,6 @@
 ;; puregrad's matrix-multiply kernel: 4×4 register tiles of f64x2 (128-bit SIMD, no relaxed SIMD, no FMA), the
-;; operand packing before it and the axpy epilogue after it.
+;; operand packing before it and the epilogues after it: axpy (a gradient step), a dense layer's bias, and the
+;; derivative of its activation from the activation's output (σ itself needs exp, which stays in JS: see WasmKernel.ts).
 ;;
 ;; The caller (src/WasmKernel.ts) copies each operand into this module's memory as it is, then `pack` lays it out
 ;; exactly as the JS tiled kernel packs its panels (the caller writes a last, partial panel itself):
@@ -70,6 +71,64 @@
           (then
             (f64.store (local.get $d)
               (f64.add (f64.mul (local.get $alpha) (f64.load (local.get $s))) (f64.load (local.get $d))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+  ;; The bias epilogue of a dense layer, in place over a product left at `src` in rows of `stride` doubles:
+  ;; C[i·stride + j] += bias[i] for i < m, two lanes at a time over whole padded rows (`stride` is a multiple of 4;
+  ;; the padding columns are never copied out). Each lane is one add, as `out[q] += bias[i]` in Epilogue.addBias.
+  (func (export "bias") (param $m i32) (param $stride i32) (param $src i32) (param $bias i32)
+    (local $i i32) (local $s i32) (local $end i32) (local $b v128)
+    (block $doneRows
+      (loop $rows
+        (br_if $doneRows (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $b (v128.load64_splat (i32.add (local.get $bias) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $i) (local.get $stride)) (i32.const 3))))
+        (local.set $end (i32.add (local.get $s) (i32.shl (local.get $stride) (i32.const 3))))
+        (block $donePairs
+          (loop $pairs
+            (br_if $donePairs (i32.ge_u (local.get $s) (local.get $end)))
+            (v128.store (local.get $s) (f64x2.add (v128.load (local.get $s)) (local.get $b)))
+            (local.set $s (i32.add (local.get $s) (i32.const 16)))
+            (br $pairs)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+  ;; g ⊙ σ'(a) in two lanes, for an activation whose derivative is written from its output a = σ(z), with the operations
+  ;; of Epilogue.timesDerivative: rule 0 sigmoid g·a·(1 − a), rule 1 tanh g·(1 − a·a), rule 2 relu a > 0 ? g : +0.
+  (func $timesDerivative (param $g v128) (param $a v128) (param $rule i32) (result v128)
+    (if (result v128) (i32.eqz (local.get $rule))
+      (then (f64x2.mul (f64x2.mul (local.get $g) (local.get $a)) (f64x2.sub (v128.const f64x2 1 1) (local.get $a))))
+      (else
+        (if (result v128) (i32.eq (local.get $rule) (i32.const 1))
+          (then (f64x2.mul (local.get $g) (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (local.get $a) (local.get $a)))))
+          ;; all-ones where a > 0 keeps g's bits exactly; elsewhere the lane is +0
+          (else (v128.and (local.get $g) (f64x2.gt (local.get $a) (v128.const f64x2 0 0))))))))
+  ;; The backward epilogue of a dense layer, in place over a product g = Wᵀ·dz left at `src` in rows of `stride`
+  ;; doubles: C[i·stride + j] = g ⊙ σ'(a[i·n + j]) for i < m, j < n, the m×n output a at `a` (rows not 16-byte aligned:
+  ;; unaligned loads), two lanes at a time and a last single column when n is odd.
+  (func (export "derivative")
+    (param $m i32) (param $n i32) (param $stride i32) (param $src i32) (param $a i32) (param $rule i32)
+    (local $i i32) (local $s i32) (local $p i32) (local $end i32) (local $rowEnd i32)
+    (block $doneRows
+      (loop $rows
+        (br_if $doneRows (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $i) (local.get $stride)) (i32.const 3))))
+        (local.set $p (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 3))))
+        (local.set $rowEnd (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+        (local.set $end (i32.sub (local.get $rowEnd) (i32.const 8)))
+        (block $donePairs
+          (loop $pairs
+            (br_if $donePairs (i32.ge_u (local.get $p) (local.get $end)))
+            (v128.store (local.get $s)
+              (call $timesDerivative (v128.load (local.get $s)) (v128.load (local.get $p)) (local.get $rule)))
+            (local.set $s (i32.add (local.get $s) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $pairs)))
+        (if (i32.lt_u (local.get $p) (local.get $rowEnd))
+          (then
+            (f64.store (local.get $s)
+              (f64x2.extract_lane 0
+                (call $timesDerivative
+                  (v128.load64_splat (local.get $s)) (v128.load64_splat (local.get $p)) (local.get $rule))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
   (func (export "gemm")

@@ -1,0 +1,45 @@
+/**
+ * Element-wise epilogues a matrix-multiply kernel applies to its product before handing it back: a dense layer's
+ * bias (z = W·x + b) and the derivative of an activation known from its output a = σ(z) (da ⊙ σ'(a) with da = Wᵀ·dz).
+ *
+ * These loops are the one definition of each rule. The JS kernels run them after the product; the WebAssembly module
+ * (wasm/gemm.wat) performs the same operations in the same order on its copy of the product; @puregrad/grad's
+ * activations call them. So every path gives the same bits.
+ *
+ * @since 0.1.0
+ */
+
+/** The activations whose derivative is a function of their output a alone, and that the kernels know. */
+export type Derivative = 'sigmoid' | 'tanh' | 'relu'
+
+/** Each rule's number in the WebAssembly module (its `derivative` export). */
+export const derivativeCode: Readonly<Record<Derivative, number>> = { sigmoid: 0, tanh: 1, relu: 2 }
+
+/** out[i·n + j] += bias[i] for i < m, j < n: the bias of a dense layer over its m×n product (one column per example). */
+export const addBias = (out: Float64Array, bias: ArrayLike<number>, m: number, n: number): void => {
+  for (let i = 0; i < m; i++) {
+    const bi = bias[i]
+    for (let j = 0; j < n; j++) out[i * n + j] += bi
+  }
+}
+
+/**
+ * out[q] = g[q]·σ'(a[q]) for q < length, σ' written from a = σ(z):
+ *   sigmoid  σ' = a·(1 − a)   as g·a·(1 − a)
+ *   tanh     σ' = 1 − a²      as g·(1 − a·a)
+ *   relu     σ' = [a > 0]     as a > 0 ? g : +0  (a > 0 exactly where z > 0)
+ * `out` may be g or a itself: each entry is read before it is written.
+ */
+export const timesDerivative: Readonly<
+  Record<Derivative, (g: ArrayLike<number>, a: ArrayLike<number>, out: Float64Array, length: number) => void>
+> = {
+  sigmoid: (g, a, out, length) => {
+    for (let q = 0; q < length; q++) out[q] = g[q] * a[q] * (1 - a[q])
+  },
+  tanh: (g, a, out, length) => {
+    for (let q = 0; q < length; q++) out[q] = g[q] * (1 - a[q] * a[q])
+  },
+  relu: (g, a, out, length) => {
+    for (let q = 0; q < length; q++) out[q] = a[q] > 0 ? g[q] : 0
+  }
+}

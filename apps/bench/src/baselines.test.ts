@@ -61,7 +61,7 @@ describe('the report', () => {
     expect(stepFlops([784, 128, 10], 64)).toBe(2 * 64 * (784 * 128 * 2 + 128 * 10 * 3))
   })
   it('computes ratios against targets and prints them', () => {
-    const row = { workload: 'w', unit: 'steps/s', figures: { puregrad: 300, mutable: 200, other: 600 }, targets: { mutable: 1.5 } }
+    const row = { workload: 'w', unit: 'steps/s', figures: { puregrad: 300, mutable: 200, other: 600 }, targets: { mutable: 1.5 }, samples: {} }
     expect(ratios(row)).toEqual([{ against: 'mutable', ratio: 1.5, target: 1.5, met: true }, { against: 'other', ratio: 0.5 }])
     expect(formatTable([row])).toBe('w (steps/s)\n    puregrad 300  mutable 200  other 600\n    puregrad: ×1.50 vs mutable (target ≥ 1.5 ✓), ×0.50 vs other')
   })

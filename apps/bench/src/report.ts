@@ -8,7 +8,13 @@ export interface Row {
   readonly gflops?: Readonly<Record<string, number>>
   /** Target ratios puregrad / contender, printed next to the measured ratio. */
   readonly targets: Readonly<Record<string, number>>
+  /** Contender name -> every sample's seconds per call, in the order taken (the figures come from their median). */
+  readonly samples: Readonly<Record<string, ReadonlyArray<number>>>
 }
+
+/** Each contender's samples, for a row. */
+export const samplesOf = (timings: ReadonlyArray<{ readonly name: string; readonly samples: ReadonlyArray<number> }>): Row['samples'] =>
+  Object.fromEntries(timings.map((t) => [t.name, t.samples]))
 
 const fmt = (x: number): string => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
 

@@ -3,6 +3,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { Kernel, Matrix as M, Random as R } from '@puregrad/tensor'
 import { matmulInto, naiveMatmul } from '../baselines.js'
 import type { Row } from '../report.js'
+import { samplesOf } from '../report.js'
 import { tfMatmul, useBackend } from '../tfjs.js'
 import type { Contender, MeasureOptions } from '../timing.js'
 import { measure } from '../timing.js'
@@ -31,6 +32,7 @@ export const matmulWorkload = async (n: number, only: ReadonlySet<string> | unde
     workload: `matmul ${n}×${n}`,
     unit: 'GFLOP/s',
     figures: Object.fromEntries(timings.map((t) => [t.name, flops / t.seconds / 1e9])),
-    targets: n >= 256 ? { 'naive loop': 2, 'puregrad-js': 4 } : {}
+    targets: n >= 256 ? { 'naive loop': 2, 'puregrad-js': 4 } : {},
+    samples: samplesOf(timings)
   }
 }

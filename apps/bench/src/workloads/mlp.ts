@@ -10,6 +10,7 @@ import type { MlpSpec } from '@puregrad/mlp/Spec'
 import * as T from '@puregrad/mlp/Train'
 import { mutableMlp } from '../baselines.js'
 import type { Row } from '../report.js'
+import { samplesOf } from '../report.js'
 import { tfMlpStep, useBackend } from '../tfjs.js'
 import type { Contender, MeasureOptions } from '../timing.js'
 import { measure } from '../timing.js'
@@ -74,6 +75,7 @@ export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | un
     unit: 'steps/s',
     figures: Object.fromEntries(timings.map((t) => [t.name, 1 / t.seconds])),
     ...(w.gflops ? { gflops: Object.fromEntries(timings.map((t) => [t.name, flops / t.seconds / 1e9])) } : {}),
-    targets: w.targets
+    targets: w.targets,
+    samples: samplesOf(timings)
   }
 }

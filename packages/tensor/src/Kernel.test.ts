@@ -57,36 +57,33 @@ describe('WebAssembly SIMD kernel', () => {
     expect(sameBits(run(K.gemmTiled), reference)).toBe(true)
     expect(sameBits(run(wasmKernel!.gemm), reference)).toBe(true)
   })
+  /** The products with an epilogue, as Kernel and the WASM module both export them. */
+  type Epilogues = Pick<typeof K, 'gemmAxpy' | 'gemmBias' | 'gemmDerivative'>
+  /** Runs `run` through Kernel with 'js' forced, then 'wasm', then on the module directly: each gives `reference`'s bits. */
+  const expectOnEveryPath = (reference: Float64Array, run: (kernels: Epilogues, out: Float64Array) => void): void => {
+    for (const [backend, kernels] of [['js', K], ['wasm', K], ['wasm', wasmKernel!]] as const) {
+      K.useBackend(backend)
+      const out = new Float64Array(reference.length)
+      run(kernels, out)
+      expect(sameBits(out, reference)).toBe(true)
+    }
+  }
   fcTest.prop([problem, fc.double({ noNaN: true, min: -4, max: 4 }), fc.nat()], { numRuns: 100 })(
     'gemmAxpy is α·(product) + c with the product rounded first, on every path',
     (p, alpha, seed) => {
       const c = Float64Array.from({ length: p.m * p.n }, (_, q) => Math.sin(seed + q) * 10)
       const product = naive(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs)
-      const reference = product.map((s, q) => alpha * s + c[q]!)
-      for (const backend of ['js', 'wasm'] as const) {
-        K.useBackend(backend)
-        const out = new Float64Array(p.m * p.n)
-        K.gemmAxpy(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, alpha, c, out)
-        expect(sameBits(out, reference)).toBe(true)
-      }
-      const direct = new Float64Array(p.m * p.n)
-      wasmKernel!.gemmAxpy(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, alpha, c, direct)
-      expect(sameBits(direct, reference)).toBe(true)
+      expectOnEveryPath(product.map((s, q) => alpha * s + c[q]!), (kernels, out) =>
+        kernels.gemmAxpy(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, alpha, c, out)
+      )
     }
   )
   fcTest.prop([problem, fc.nat()], { numRuns: 100 })('gemmBias is the product rounded, then + bias[i], on every path', (p, seed) => {
     const bias = Float64Array.from({ length: p.m }, (_, i) => Math.sin(seed + 3 * i) * 5)
     const product = naive(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs)
-    const reference = product.map((s, q) => s + bias[Math.floor(q / p.n)]!)
-    for (const backend of ['js', 'wasm'] as const) {
-      K.useBackend(backend)
-      const out = new Float64Array(p.m * p.n)
-      K.gemmBias(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, bias, out)
-      expect(sameBits(out, reference)).toBe(true)
-    }
-    const direct = new Float64Array(p.m * p.n)
-    wasmKernel!.gemmBias(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, bias, direct)
-    expect(sameBits(direct, reference)).toBe(true)
+    expectOnEveryPath(product.map((s, q) => s + bias[Math.floor(q / p.n)]!), (kernels, out) =>
+      kernels.gemmBias(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, bias, out)
+    )
   })
   /** σ'(a) written from a, as the activations define it (an independent statement of Epilogue.timesDerivative). */
   const derivatives: ReadonlyArray<[Derivative, (g: number, a: number) => number]> = [
@@ -105,16 +102,9 @@ describe('WebAssembly SIMD kernel', () => {
       const a = outputs(p.m * p.n, seed)
       const product = naive(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs)
       for (const [rule, times] of derivatives) {
-        const reference = product.map((g, q) => times(g, a[q]!))
-        for (const backend of ['js', 'wasm'] as const) {
-          K.useBackend(backend)
-          const out = new Float64Array(p.m * p.n)
-          K.gemmDerivative(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, a, rule, out)
-          expect(sameBits(out, reference)).toBe(true)
-        }
-        const direct = new Float64Array(p.m * p.n)
-        wasmKernel!.gemmDerivative(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, a, rule, direct)
-        expect(sameBits(direct, reference)).toBe(true)
+        expectOnEveryPath(product.map((g, q) => times(g, a[q]!)), (kernels, out) =>
+          kernels.gemmDerivative(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, a, rule, out)
+        )
       }
     }
   )

@@ -1,3 +1,4 @@
+import { Kernel } from '@puregrad/tensor'
 import { describe, expect, it } from 'vitest'
 import { bundleForBrowser, nodeReferences } from './bundle.js'
 import type { WorkloadResult } from './workload.js'
@@ -15,6 +16,14 @@ describe('the libraries in a browser bundle', () => {
     expect(inBundle).toEqual(direct)
     expect(direct.loss).toBeLessThan(0.05)
     expect(direct.outputs.map(Math.round)).toEqual([0, 1, 1, 0])
+    // The wide network ran on the WebAssembly kernel; on the JS kernels it gives the same bits.
+    expect(direct.wasm).toBe(true)
+    Kernel.useBackend('js')
+    try {
+      expect(Object.is(workload().wideLoss, direct.wideLoss)).toBe(true)
+    } finally {
+      Kernel.useBackend('auto')
+    }
   }, 60_000)
 
   it('nodeReferences finds what a Node dependency leaves behind', () => {

@@ -1,6 +1,7 @@
 /**
- * The workload run in both places: the notebook's XOR recipe through the public API of @puregrad/mlp, plus one
- * product large enough for the WebAssembly kernel. Only the libraries and fp-ts are imported, nothing from Node.
+ * The workload run in both places: the notebook's XOR recipe through the public API of @puregrad/mlp, a wider
+ * network whose products run on the WebAssembly kernel with its epilogues (bias, σ' for relu, tanh and sigmoid, the
+ * SGD update), and one plain product. Only the libraries and fp-ts are imported, nothing from Node.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { Data, Init, Mlp, Optimizer, Spec, Train } from '@puregrad/mlp'
@@ -11,8 +12,22 @@ export interface WorkloadResult {
   readonly wasm: boolean
   readonly loss: number | null
   readonly outputs: ReadonlyArray<number>
+  /** The loss after 20 SGD steps of a [32, 24, 16, 4] relu/tanh/sigmoid network on random data, batch 16. */
+  readonly wideLoss: number | null
   /** Σ of a 64×64 product: the bits must not depend on the engine or the kernel. */
   readonly productSum: number
+}
+
+/** Trains a network wide enough for the WebAssembly kernel (every product has m·n·k ≥ 512) and returns its loss. */
+const wideNetworkLoss = (): number | null => {
+  const spec: Spec.MlpSpec = { widths: [32, 24, 16, 4], activations: ['relu', 'tanh', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'mean' }
+  const [kp, kx, ky] = Random.split(Random.key(3), 3)
+  const x = Random.normal(kx!, 32, 16)
+  const y = Matrix.map((u: number) => (u < 0.5 ? 0 : 1))(Random.uniform(ky!, 4, 16))
+  const optimizer = Optimizer.sgd(0.5)
+  const params = Init.init(Init.heNormal)(kp!, spec)
+  const trained = Train.train(spec, optimizer)(Train.initialState(optimizer)(params), Data.repeat({ x, y }, 20))
+  return (E.isRight(trained) ? trained.right : trained.left.last).loss
 }
 
 export const workload = (): WorkloadResult => {
@@ -28,6 +43,7 @@ export const workload = (): WorkloadResult => {
     wasm: Kernel.wasmAvailable,
     loss: final.loss,
     outputs: Array.from(Mlp.predict(spec, final.params)(xor.right.x).data),
+    wideLoss: wideNetworkLoss(),
     productSum: Matrix.sum(Matrix.matmul(a)(a))
   }
 }

@@ -108,6 +108,14 @@ describe('WebAssembly SIMD kernel', () => {
       }
     }
   )
+  it('gemmDerivative refuses a rule it does not know, on every path, instead of applying another', () => {
+    for (const backend of ['js', 'wasm'] as const) {
+      K.useBackend(backend)
+      const run = (rule: string) => () => K.gemmDerivative(4, 4, 40, new Float64Array(160), 40, 1, new Float64Array(160), 4, 1, new Float64Array(16), rule as Derivative, new Float64Array(16))
+      expect(run('softplus')).toThrow('Kernel.gemmDerivative: no derivative epilogue named "softplus" (sigmoid, tanh, relu)')
+      expect(run('toString')).toThrow(/no derivative epilogue named "toString"/)
+    }
+  })
   it('reads operands that sit at the start of longer arrays, plain arrays included, without reading past them', () => {
     const long = Float64Array.from({ length: 400 }, (_, i) => Math.cos(i))
     const out = new Float64Array(13 * 7)

@@ -17,7 +17,7 @@
  */
 
 import type { Derivative } from './Epilogue.js'
-import { addBias, timesDerivative } from './Epilogue.js'
+import { addBias, derivativeCode, timesDerivative } from './Epilogue.js'
 import { wasmKernel } from './WasmKernel.js'
 
 /** Below this many multiply-adds, packing costs more than it saves: a plain strided loop runs. */
@@ -119,6 +119,10 @@ export const gemmBias: GemmBias = (m, n, k, a, ars, acs, b, brs, bcs, bias, out)
 
 /** (Wᵀ·dz) ⊙ σ'(a) in one call (see {@link GemmDerivative}): the WebAssembly module applies σ' before copying out. */
 export const gemmDerivative: GemmDerivative = (m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out) => {
+  // A name from untyped code must not reach the module, which would read an unknown rule's number as sigmoid's.
+  if (!Object.hasOwn(derivativeCode, derivative)) {
+    throw new Error(`Kernel.gemmDerivative: no derivative epilogue named ${JSON.stringify(derivative)} (sigmoid, tanh, relu)`)
+  }
   if (wasmKernel !== undefined && useWasm(m * n * k)) {
     wasmKernel.gemmDerivative(m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out)
   } else {

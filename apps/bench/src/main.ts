@@ -1,6 +1,7 @@
 /**
  * `pnpm bench`: puregrad against a hand-written mutable baseline, a naive loop and TensorFlow.js (cpu and wasm),
- * each workload measured in one process with warm-up and interleaved repetitions (medians).
+ * each workload with warm-up and interleaved repetitions (medians): puregrad, its JS path and the baselines in this
+ * process, TensorFlow.js right after in a child process of its own (see isolated.ts).
  * Prints a table with puregrad's ratios to each contender and writes the same figures as JSON.
  *
  *   node dist/main.js [--out FILE] [--only xor,mid,matmul] [--contenders puregrad,mutable] [--quick]

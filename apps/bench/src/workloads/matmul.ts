@@ -1,19 +1,26 @@
-/** Square matmul: puregrad (auto: WebAssembly SIMD at these sizes, and forced to its JS kernel) against a naive triple loop, an i-k-j loop into a preallocated buffer, and tfjs. */
+/**
+ * Square matmul: puregrad (auto: WebAssembly SIMD at these sizes, and forced to its JS kernel) against a naive triple
+ * loop, an i-k-j loop into a preallocated buffer, and tfjs (in its own process: see isolated.ts).
+ */
 import { pipe } from 'fp-ts/lib/function.js'
 import { Kernel, Matrix as M, Random as R } from '@puregrad/tensor'
 import { matmulInto, naiveMatmul } from '../baselines.js'
 import type { Row } from '../report.js'
 import { samplesOf } from '../report.js'
-import { tfMatmul, useBackend } from '../tfjs.js'
+import { measureInChild, tfjsContenders } from '../isolated.js'
 import type { Contender, MeasureOptions } from '../timing.js'
 import { measure } from '../timing.js'
 
-export const matmulWorkload = async (n: number, only: ReadonlySet<string> | undefined, options: MeasureOptions): Promise<Row> => {
+/** The operands every contender multiplies (the tfjs child builds them again: seeded). */
+export const matmulOperands = (n: number) => {
   const [ka, kb] = R.split(R.key(n), 2)
   const a = R.normal(ka!, n, n)
   const b = R.normal(kb!, n, n)
-  const aData = Float64Array.from(a.data)
-  const bData = Float64Array.from(b.data)
+  return { a, b, aData: Float64Array.from(a.data), bData: Float64Array.from(b.data) }
+}
+
+export const matmulWorkload = async (n: number, only: ReadonlySet<string> | undefined, options: MeasureOptions): Promise<Row> => {
+  const { a, b, aData, bData } = matmulOperands(n)
   const out = new Float64Array(n * n)
   const contenders: Array<Contender> = [
     { name: 'puregrad', run: () => pipe(a, M.matmul(b)), prepare: async () => Kernel.useBackend('auto') },
@@ -21,12 +28,10 @@ export const matmulWorkload = async (n: number, only: ReadonlySet<string> | unde
     { name: 'mutable', run: () => matmulInto(aData, bData, out, n, n, n) },
     { name: 'naive loop', run: () => naiveMatmul(aData, bData, n, n, n) }
   ]
-  for (const backend of ['cpu', 'wasm'] as const) {
-    await useBackend(backend)
-    contenders.push({ name: `tfjs-${backend}`, run: tfMatmul(aData, bData, n), prepare: () => useBackend(backend) })
-  }
-  const timings = await measure(contenders.filter((c) => only === undefined || only.has(c.name)), options)
+  const wanted = (name: string) => only === undefined || only.has(name)
+  const ours = await measure(contenders.filter((c) => wanted(c.name)), options)
   Kernel.useBackend('auto')
+  const timings = [...ours, ...measureInChild({ workload: { kind: 'matmul', n }, contenders: tfjsContenders.filter(wanted), options })]
   const flops = 2 * n * n * n
   return {
     workload: `matmul ${n}×${n}`,

@@ -11,7 +11,7 @@ import * as T from '@puregrad/mlp/Train'
 import { mutableMlp } from '../baselines.js'
 import type { Row } from '../report.js'
 import { samplesOf } from '../report.js'
-import { tfMlpStep, useBackend } from '../tfjs.js'
+import { measureInChild, tfjsContenders } from '../isolated.js'
 import type { Contender, MeasureOptions } from '../timing.js'
 import { measure } from '../timing.js'
 
@@ -31,7 +31,8 @@ export interface MlpWorkload {
 export const stepFlops = (widths: ReadonlyArray<number>, batch: number): number =>
   widths.slice(1).reduce((total, out, l) => total + 2 * batch * widths[l]! * out * (l === 0 ? 2 : 3), 0)
 
-export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | undefined, options: MeasureOptions): Promise<Row> => {
+/** The network, data and initial parameters every contender starts from (the tfjs child builds them again: seeded). */
+export const mlpSetup = (w: MlpWorkload) => {
   const spec: MlpSpec = {
     widths: w.widths,
     activations: w.widths.slice(1).map(() => 'sigmoid'),
@@ -43,10 +44,20 @@ export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | un
   const inputs = w.widths[0]!, outputs = w.widths[w.widths.length - 1]!
   const x = w.name === 'XOR' ? M.unsafeFromArray(2, 4, [0, 1, 0, 1, 0, 0, 1, 1]) : R.uniform(kx!, inputs, w.batch)
   const y = w.name === 'XOR' ? M.row([0, 1, 1, 0]) : M.map((u) => (u < 0.5 ? 0 : 1))(R.uniform(ky!, outputs, w.batch))
-  const weights = params.map((p) => Float64Array.from(p.W.data))
-  const biases = params.map((p) => Float64Array.from(p.b.data))
-  const xData = Float64Array.from(x.data), yData = Float64Array.from(y.data)
+  return {
+    spec,
+    params,
+    x,
+    y,
+    weights: params.map((p) => Float64Array.from(p.W.data)),
+    biases: params.map((p) => Float64Array.from(p.b.data)),
+    xData: Float64Array.from(x.data),
+    yData: Float64Array.from(y.data)
+  }
+}
 
+export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | undefined, options: MeasureOptions): Promise<Row> => {
+  const { spec, params, x, y, weights, biases, xData, yData } = mlpSetup(w)
   const optimizer = Opt.sgd(w.lr)
   const step = T.step(spec, optimizer)
   let state = T.initialState(optimizer)(params)
@@ -59,16 +70,10 @@ export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | un
     { name: 'puregrad-js', run: () => (jsState = step(jsState, batch)).loss, prepare: async () => Kernel.useBackend('js') },
     { name: 'mutable', run: () => mutable(xData, yData, w.lr) }
   ]
-  for (const backend of ['cpu', 'wasm'] as const) {
-    await useBackend(backend)
-    contenders.push({
-      name: `tfjs-${backend}`,
-      run: tfMlpStep(w.widths, weights, biases, xData, yData, w.batch, w.lr),
-      prepare: () => useBackend(backend)
-    })
-  }
-  const timings = await measure(contenders.filter((c) => only === undefined || only.has(c.name)), options)
+  const wanted = (name: string) => only === undefined || only.has(name)
+  const ours = await measure(contenders.filter((c) => wanted(c.name)), options)
   Kernel.useBackend('auto')
+  const timings = [...ours, ...measureInChild({ workload: { kind: 'mlp', mlp: w }, contenders: tfjsContenders.filter(wanted), options })]
   const flops = stepFlops(w.widths, w.batch)
   return {
     workload: `${w.name} [${w.widths.join(', ')}] batch ${w.batch}`,

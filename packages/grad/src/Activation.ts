@@ -8,8 +8,9 @@
  *
  * @since 0.1.0
  */
-import type { Derivative } from '@puregrad/tensor/Epilogue'
-import { timesDerivative } from '@puregrad/tensor/Epilogue'
+import type { Derivative, Forward } from '@puregrad/tensor/Epilogue'
+import { applySigmoid, sigmoid as sigmoidRule, timesDerivative } from '@puregrad/tensor/Epilogue'
+import { exp } from '@puregrad/tensor/Exp'
 import type { Matrix, ReadonlyFloat64Array } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
 
@@ -44,6 +45,11 @@ export interface ActivationKernels {
   readonly backward: (z: ReadonlyFloat64Array, a: ReadonlyFloat64Array, da: ReadonlyFloat64Array, out: Float64Array, rows: number, cols: number) => void
   /** False when σ' is a function of a = σ(z) alone, so a layer may overwrite z with a and keep one buffer. */
   readonly needsZ: boolean
+  /**
+   * Set when `forward` is the matrix kernels' epilogue of this name (tensor's Epilogue: sigmoid), so a layer can have
+   * the kernel that forms W·x + b apply σ before handing the product back.
+   */
+  readonly epilogue?: Forward
   /**
    * Set when `backward` is the matrix kernels' epilogue of this name (tensor's Epilogue.timesDerivative), so a layer
    * can have the kernel that forms Wᵀ·dz apply σ' before handing the product back.
@@ -83,17 +89,14 @@ const fromKernels = (name: ActivationName, kernels: ActivationKernels): Activati
 // -------------------------------------------------------------------------------------
 
 /**
- * σ(z) = 1 / (1 + e^(−z)), evaluated so that e^x never overflows: for z < 0 it uses e^z / (1 + e^z).
- * Exact 0 and 1 only where the true value rounds to them (|z| > ~745 and z > ~37).
+ * σ(z) = 1 / (1 + e^(−z)), evaluated so that e^x never overflows: from e = e^(−|z|), 1 / (1 + e) for z ≥ 0 and
+ * e / (1 + e) below. Exact 0 and 1 only where the true value rounds to them (|z| > ~745 and z > ~37).
+ * It is tensor's Epilogue.sigmoid, the rule the matmul kernels apply to σ(W·x + b), so both give the same bits.
  */
-export const sigmoidScalar = (z: number): number => {
-  if (z >= 0) return 1 / (1 + Math.exp(-z))
-  const e = Math.exp(z)
-  return e / (1 + e)
-}
+export const sigmoidScalar: (z: number) => number = sigmoidRule
 
 /** softplus(z) = ln(1 + e^z) = max(z, 0) + ln(1 + e^(−|z|)): no overflow, no cancellation. */
-export const softplusScalar = (z: number): number => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))
+export const softplusScalar = (z: number): number => Math.max(z, 0) + Math.log1p(exp(-Math.abs(z)))
 
 // -------------------------------------------------------------------------------------
 // instances
@@ -102,10 +105,9 @@ export const softplusScalar = (z: number): number => Math.max(z, 0) + Math.log1p
 /** σ(z) = 1 / (1 + e^(−z)); σ'(z) = a·(1 − a). Stable for |z| up to 1e4 and beyond. */
 export const sigmoid: Activation = fromKernels('sigmoid', {
   needsZ: false,
+  epilogue: 'sigmoid',
   derivative: 'sigmoid',
-  forward: (z, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = sigmoidScalar(z[i])
-  },
+  forward: (z, out) => applySigmoid(z, out, out.length),
   backward: (_, a, da, out) => timesDerivative.sigmoid(da, a, out, out.length)
 })
 
@@ -185,7 +187,7 @@ export const softmax: Activation = fromKernels('softmax', {
       for (let i = 0; i < rows; i++) max = Math.max(max, x[i * cols + j])
       let total = 0
       for (let i = 0; i < rows; i++) {
-        const e = Math.exp(x[i * cols + j] - max)
+        const e = exp(x[i * cols + j] - max)
         out[i * cols + j] = e
         total += e
       }

@@ -8,10 +8,10 @@
  *
  * It computes exactly what `pipe(Vjp.stack(…), Vjp.andThen(Vjp.outputLoss(…)))` computes, bit for bit (a property
  * test holds the two together): the same products, the same activation rules. It leaves out what composition costs
- * per call (a closure and a tuple per piece), and arrays nothing needs: the bias is added by the kernel forming W·x
- * (Kernel.gemmBias) and σ runs over that buffer; σ' is applied by the kernel forming Wᵀ·dz where it is one of the
- * kernels' epilogues (Kernel.gemmDerivative: sigmoid, tanh, relu), else over Wᵀ·dz's own buffer; and a canonical
- * output loss never materialises a = σ(z).
+ * per call (a closure and a tuple per piece), and arrays nothing needs: the kernel forming W·x adds the bias and,
+ * for sigmoid, applies σ (Kernel.gemmBias), other activations run over that buffer; σ' is applied by the kernel
+ * forming Wᵀ·dz where it is one of the kernels' epilogues (Kernel.gemmDerivative: sigmoid, tanh, relu), else over
+ * Wᵀ·dz's own buffer; and a canonical output loss never materialises a = σ(z).
  * On a network as small as XOR that overhead was most of a training step.
  *
  * `gradientStep` goes one further for plain gradient descent: each layer's new W and b are written over its
@@ -58,8 +58,9 @@ const checkDepth = (op: string, stack: DenseStack, params: ReadonlyArray<DensePa
 /**
  * The forward loop: fills z[l] = W_l·a_l + b_l for every layer and inputs[l] = a_l (inputs[0] = x), and returns the
  * last layer's z. The output activation is left to the caller: a canonical loss reads z, not a.
- * Where σ' needs only a (sigmoid, tanh, relu, softmax), σ runs over W·x + b's own fresh buffer: z[l] and a_{l+1}
- * are then one array, and the backward loop never reads z from it.
+ * Where σ' needs only a (sigmoid, tanh, relu, softmax), z[l] and a_{l+1} are one array, and the backward loop never
+ * reads z from it: the matmul kernel applies σ itself where it is one of its epilogues (sigmoid), otherwise σ runs
+ * over W·x + b's own fresh buffer.
  */
 const forwardPass = (
   activations: ReadonlyArray<Activation>,
@@ -72,10 +73,15 @@ const forwardPass = (
   let a = x
   for (let l = 0; ; l++) {
     inputs[l] = a
+    const kernels = activations[l]!.kernels
+    if (l < last && kernels?.epilogue !== undefined && !kernels.needsZ) {
+      // σ(W·x + b) from the kernel itself: the buffer is a_{l+1}, and stands for z[l], which σ' does not read.
+      a = z[l] = affineOf(params[l]!, a, kernels.epilogue)
+      continue
+    }
     const zl = affineOf(params[l]!, a)
     z[l] = zl
     if (l === last) return zl
-    const kernels = activations[l]!.kernels
     if (kernels !== undefined && !kernels.needsZ) {
       // zl is ours alone until it is returned as a_{l+1}: the one place its buffer is written after affine.
       kernels.forward(zl.data, zl.data as Float64Array, zl.rows, zl.cols)

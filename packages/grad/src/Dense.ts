@@ -15,6 +15,7 @@
  */
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { matmulTranspose, ShapeError, shapeOf, sumColumns, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
+import type { Forward } from '@puregrad/tensor/Epilogue'
 import { gemmBias } from '@puregrad/tensor/Kernel'
 import type { Activation } from './Activation.js'
 
@@ -64,12 +65,19 @@ export const affine =
   <B extends number>(x: Matrix<I, B>): Matrix<O, B> =>
     affineOf(p, x)
 
-/** {@link affine} uncurried, for loops that run it on every layer of every step. */
-export const affineOf = <O extends number, I extends number, B extends number>(p: DenseParams<O, I>, x: Matrix<I, B>): Matrix<O, B> => {
+/**
+ * {@link affine} uncurried, for loops that run it on every layer of every step; with `then` = 'sigmoid' it returns
+ * σ(W·x + b) instead, σ applied by the matmul kernel before it hands the product back (Kernel.gemmBias).
+ */
+export const affineOf = <O extends number, I extends number, B extends number>(
+  p: DenseParams<O, I>,
+  x: Matrix<I, B>,
+  then: Forward = 'identity'
+): Matrix<O, B> => {
   checkParams('affine', p, x)
   const { W, b } = p
   const out = new Float64Array(W.rows * x.cols)
-  gemmBias(W.rows, x.cols, W.cols, W.data, W.cols, 1, x.data, x.cols, 1, b.data, out)
+  gemmBias(W.rows, x.cols, W.cols, W.data, W.cols, 1, x.data, x.cols, 1, b.data, then, out)
   return unsafeWrap(W.rows, x.cols, out)
 }
 

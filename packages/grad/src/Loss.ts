@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import { exp } from '@puregrad/tensor/Exp'
 import type { Matrix, ReadonlyFloat64Array } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Activation } from './Activation.js'
@@ -109,7 +110,7 @@ const bceKernels: LossKernels = {
     let total = 0
     for (let i = 0; i < x.length; i++) {
       // softplusScalar and sigmoidScalar written out around one exp: the same operations as theirs.
-      const zi = x[i], e = Math.exp(-Math.abs(zi))
+      const zi = x[i], e = exp(-Math.abs(zi))
       total += Math.max(zi, 0) + Math.log1p(e) - t[i] * zi
       out[i] = ((zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - t[i]) / k
     }
@@ -147,7 +148,7 @@ const softmaxCrossEntropyKernels: LossKernels = {
       let dot = 0
       for (let i = 0; i < rows; i++) {
         const zi = x[i * cols + j], ti = t[i * cols + j]
-        const e = Math.exp(zi - max)
+        const e = exp(zi - max)
         out[i * cols + j] = e
         sumExp += e
         mass += ti

@@ -1,6 +1,7 @@
 /**
  * Element-wise epilogues a matrix-multiply kernel applies to its product before handing it back: a dense layer's
- * bias (z = W·x + b) and the derivative of an activation known from its output a = σ(z) (da ⊙ σ'(a) with da = Wᵀ·dz).
+ * bias and activation (σ(W·x + b)) and the derivative of an activation known from its output a = σ(z)
+ * (da ⊙ σ'(a) with da = Wᵀ·dz).
  *
  * These loops are the one definition of each rule. The JS kernels run them after the product; the WebAssembly module
  * (wasm/gemm.wat) performs the same operations in the same order on its copy of the product; @puregrad/grad's
@@ -8,6 +9,14 @@
  *
  * @since 0.1.0
  */
+
+import { exp } from './Exp.js'
+
+/** The activations the kernels can apply to W·x + b (identity: none). */
+export type Forward = 'identity' | 'sigmoid'
+
+/** Each forward epilogue's number in the WebAssembly module (its `bias` export). */
+export const forwardCode: Readonly<Record<Forward, number>> = { identity: 0, sigmoid: 1 }
 
 /** The activations whose derivative is a function of their output a alone, and that the kernels know. */
 export type Derivative = 'sigmoid' | 'tanh' | 'relu'
@@ -21,6 +30,20 @@ export const addBias = (out: Float64Array, bias: ArrayLike<number>, m: number, n
     const bi = bias[i]
     for (let j = 0; j < n; j++) out[i * n + j] += bi
   }
+}
+
+/**
+ * σ(z) = 1 / (1 + e^(−z)), evaluated from e = e^(−|z|) (Exp.exp) as 1 / (1 + e) for z ≥ 0 and e / (1 + e) below:
+ * e ≤ 1, so nothing overflows. Exact 0 and 1 only where the true value rounds to them (z < ~−745, z > ~37).
+ */
+export const sigmoid = (z: number): number => {
+  const e = exp(-Math.abs(z))
+  return z >= 0 ? 1 / (1 + e) : e / (1 + e)
+}
+
+/** out[q] = σ(z[q]) for q < length (`out` may be z). */
+export const applySigmoid = (z: ArrayLike<number>, out: Float64Array, length: number): void => {
+  for (let q = 0; q < length; q++) out[q] = sigmoid(z[q])
 }
 
 /**

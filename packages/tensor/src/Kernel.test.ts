@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pipe } from 'fp-ts/lib/function.js'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Derivative } from './Epilogue.js'
+import type { Derivative, Forward } from './Epilogue.js'
 import * as K from './Kernel.js'
 import * as M from './Matrix.js'
 import { wasmKernel } from './WasmKernel.js'
@@ -78,13 +78,22 @@ describe('WebAssembly SIMD kernel', () => {
       )
     }
   )
-  fcTest.prop([problem, fc.nat()], { numRuns: 100 })('gemmBias is the product rounded, then + bias[i], on every path', (p, seed) => {
-    const bias = Float64Array.from({ length: p.m }, (_, i) => Math.sin(seed + 3 * i) * 5)
-    const product = naive(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs)
-    expectOnEveryPath(product.map((s, q) => s + bias[Math.floor(q / p.n)]!), (kernels, out) =>
-      kernels.gemmBias(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, bias, out)
-    )
-  })
+  /** σ as grad's sigmoid was first written, on Math.exp: on V8 the kernels' own e^x must give the same bits. */
+  const mathSigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)))
+  fcTest.prop([problem, fc.nat()], { numRuns: 100 })(
+    'gemmBias is the product rounded, then + bias[i], then σ for sigmoid, on every path',
+    (p, seed) => {
+      // Biases far out too, where σ saturates, e^x underflows or 2^k is subnormal, and NaN.
+      const far = [-800, 800, -740, 40, -40, -708.5, NaN]
+      const bias = Float64Array.from({ length: p.m }, (_, i) => ((seed + i) % 4 === 0 ? far[(seed + i) % far.length]! : Math.sin(seed + 3 * i) * 5))
+      const z = naive(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs).map((s, q) => s + bias[Math.floor(q / p.n)]!)
+      for (const [activation, reference] of [['identity', z], ['sigmoid', z.map(mathSigmoid)]] as const) {
+        expectOnEveryPath(reference, (kernels, out) =>
+          kernels.gemmBias(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, bias, activation, out)
+        )
+      }
+    }
+  )
   /** σ'(a) written from a, as the activations define it (an independent statement of Epilogue.timesDerivative). */
   const derivatives: ReadonlyArray<[Derivative, (g: number, a: number) => number]> = [
     ['sigmoid', (g, a) => g * a * (1 - a)],
@@ -108,12 +117,15 @@ describe('WebAssembly SIMD kernel', () => {
       }
     }
   )
-  it('gemmDerivative refuses a rule it does not know, on every path, instead of applying another', () => {
+  it('gemmBias and gemmDerivative refuse a rule they do not know, on every path, instead of applying another', () => {
+    const zeros = (n: number) => new Float64Array(n)
     for (const backend of ['js', 'wasm'] as const) {
       K.useBackend(backend)
-      const run = (rule: string) => () => K.gemmDerivative(4, 4, 40, new Float64Array(160), 40, 1, new Float64Array(160), 4, 1, new Float64Array(16), rule as Derivative, new Float64Array(16))
-      expect(run('softplus')).toThrow('Kernel.gemmDerivative: no derivative epilogue named "softplus" (sigmoid, tanh, relu)')
-      expect(run('toString')).toThrow(/no derivative epilogue named "toString"/)
+      const derivative = (rule: string) => () => K.gemmDerivative(4, 4, 40, zeros(160), 40, 1, zeros(160), 4, 1, zeros(16), rule as Derivative, zeros(16))
+      expect(derivative('softplus')).toThrow('Kernel.gemmDerivative: no derivative epilogue named "softplus" (sigmoid, tanh, relu)')
+      expect(derivative('toString')).toThrow(/no derivative epilogue named "toString"/)
+      const bias = (rule: string) => () => K.gemmBias(4, 4, 40, zeros(160), 40, 1, zeros(160), 4, 1, zeros(4), rule as Forward, zeros(16))
+      expect(bias('tanh')).toThrow('Kernel.gemmBias: no activation epilogue named "tanh" (identity, sigmoid)')
     }
   })
   it('reads operands that sit at the start of longer arrays, plain arrays included, without reading past them', () => {

@@ -1,8 +1,8 @@
 /**
  * Raw matrix-multiply kernels over flat Float64Arrays, and products with an epilogue the kernels run themselves:
- * `gemmAxpy` (a gradient step W + scale·dz·xᵀ without a dW array), `gemmBias` (a dense layer's W·x + b) and
- * `gemmDerivative` (its (Wᵀ·dz) ⊙ σ'(a)); the rules are Epilogue.ts's. Code that fuses some other epilogue writes
- * the product into a fresh buffer with `gemm` and runs it there (σ(z) over W·x + b's own buffer).
+ * `gemmAxpy` (a gradient step W + scale·dz·xᵀ without a dW array), `gemmBias` (a dense layer's W·x + b, or
+ * σ(W·x + b)) and `gemmDerivative` (its (Wᵀ·dz) ⊙ σ'(a)); the rules are Epilogue.ts's. Code that fuses some other
+ * epilogue writes the product into a fresh buffer with `gemm` and runs it there (tanh(z) over W·x + b's own buffer).
  *
  * Operands are described by strides, so one kernel serves a·b, aᵀ·b and a·bᵀ without materialising a transpose:
  * element (i, p) of the left operand is `a[i·ars + p·acs]`, element (p, j) of the right one is `b[p·brs + j·bcs]`.
@@ -16,8 +16,8 @@
  * @since 0.1.0
  */
 
-import type { Derivative } from './Epilogue.js'
-import { addBias, derivativeCode, timesDerivative } from './Epilogue.js'
+import type { Derivative, Forward } from './Epilogue.js'
+import { addBias, applySigmoid, timesDerivative } from './Epilogue.js'
 import { wasmKernel } from './WasmKernel.js'
 
 /** Below this many multiply-adds, packing costs more than it saves: a plain strided loop runs. */
@@ -57,10 +57,10 @@ export type Gemm = (...args: [...Operands, out: Float64Array]) => void
 export type GemmAxpy = (...args: [...Operands, alpha: number, c: ArrayLike<number>, out: Float64Array]) => void
 
 /**
- * A dense layer's forward product: out[i·n + j] = Σ_p A(i, p)·B(p, j) + bias[i], the sum rounded first, exactly as
- * `gemm` followed by Epilogue.addBias (z = W·x + b).
+ * A dense layer's forward product: out[i·n + j] = act(Σ_p A(i, p)·B(p, j) + bias[i]), the sum rounded first, exactly
+ * as `gemm` followed by Epilogue.addBias, then Epilogue.applySigmoid for 'sigmoid' (z = W·x + b, or σ(z)).
  */
-export type GemmBias = (...args: [...Operands, bias: ArrayLike<number>, out: Float64Array]) => void
+export type GemmBias = (...args: [...Operands, bias: ArrayLike<number>, activation: Forward, out: Float64Array]) => void
 
 /**
  * A dense layer's backward product: out[q] = g[q]·σ'(output[q]) with g = A·B (da = Wᵀ·dz) and `output` the m×n
@@ -108,19 +108,27 @@ export const gemmAxpy: GemmAxpy = (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, 
   }
 }
 
-/** z = W·x + b in one call (see {@link GemmBias}): the WebAssembly module adds the bias before copying out. */
-export const gemmBias: GemmBias = (m, n, k, a, ars, acs, b, brs, bcs, bias, out) => {
-  if (wasmKernel !== undefined && useWasm(m * n * k)) wasmKernel.gemmBias(m, n, k, a, ars, acs, b, brs, bcs, bias, out)
+/**
+ * W·x + b, or σ(W·x + b), in one call (see {@link GemmBias}): the WebAssembly module adds the bias and applies σ
+ * before copying out.
+ */
+export const gemmBias: GemmBias = (m, n, k, a, ars, acs, b, brs, bcs, bias, activation, out) => {
+  // Names from untyped code must not reach the module, which would read an unknown one's number as another rule's.
+  // (Comparisons, not a lookup: this runs on every layer of every step, XOR's included.)
+  if (activation !== 'identity' && activation !== 'sigmoid') {
+    throw new Error(`Kernel.gemmBias: no activation epilogue named ${JSON.stringify(activation)} (identity, sigmoid)`)
+  }
+  if (wasmKernel !== undefined && useWasm(m * n * k)) wasmKernel.gemmBias(m, n, k, a, ars, acs, b, brs, bcs, bias, activation, out)
   else {
     gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
     addBias(out, bias, m, n)
+    if (activation === 'sigmoid') applySigmoid(out, out, m * n)
   }
 }
 
 /** (Wᵀ·dz) ⊙ σ'(a) in one call (see {@link GemmDerivative}): the WebAssembly module applies σ' before copying out. */
 export const gemmDerivative: GemmDerivative = (m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out) => {
-  // A name from untyped code must not reach the module, which would read an unknown rule's number as sigmoid's.
-  if (!Object.hasOwn(derivativeCode, derivative)) {
+  if (derivative !== 'sigmoid' && derivative !== 'tanh' && derivative !== 'relu') {
     throw new Error(`Kernel.gemmDerivative: no derivative epilogue named ${JSON.stringify(derivative)} (sigmoid, tanh, relu)`)
   }
   if (wasmKernel !== undefined && useWasm(m * n * k)) {

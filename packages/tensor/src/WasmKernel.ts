@@ -10,12 +10,9 @@
  * own input, c, the bias or a = σ(z), is copied in too, and the epilogue runs in the module first), so purity holds.
  * The memory grows to the largest operation seen and is reused, so it stays bounded however many run.
  *
- * σ(z) itself is not an epilogue here: it needs exp, and bit-identity needs one exp on both paths, so both would have
- * to use a port of it instead of Math.exp. Measured before deciding: a port of V8's exp (fdlibm's algorithm) matched
- * Math.exp bit for bit on 15 million inputs in JS and 12 million in f64x2 lanes, and a vectorised sigmoid in the
- * module took 50 µs per 8192 entries against 75 µs for JS calling Math.exp: about 1.5% of a mid-size training step.
- * Too little to carry a libm port whose JS speed hangs on V8 inlining it (1.4× slower than Math.exp when it does
- * not). So σ runs in JS, on both paths, over the buffer the product was copied into.
+ * σ needs e^x, and bit-identity needs one e^x on both paths: Exp.exp, fdlibm's algorithm from IEEE arithmetic (the
+ * one V8's Math.exp runs, so on V8 the numbers are those of Math.exp), in JS and, lane by lane, in the module.
+ * Activations the module does not know (tanh, softplus, …) run in JS over the copied-out product, on both paths.
  *
  * @since 0.1.0
  */
@@ -41,6 +38,7 @@ interface GemmExports {
   readonly pack: (src: number, tiles: number, k: number, rs: number, cs: number, dst: number) => void
   readonly axpy: (m: number, n: number, stride: number, alpha: number, src: number, c: number) => void
   readonly bias: (m: number, stride: number, src: number, bias: number) => void
+  readonly biasSigmoid: (m: number, stride: number, src: number, bias: number) => void
   readonly derivative: (m: number, n: number, stride: number, src: number, a: number, rule: number) => void
 }
 
@@ -49,7 +47,7 @@ export interface WasmKernel {
   readonly gemm: Gemm
   /** Same contract as Kernel.gemmAxpy, bit for bit: the axpy runs in the module. */
   readonly gemmAxpy: GemmAxpy
-  /** Same contract as Kernel.gemmBias, bit for bit: the bias is added in the module. */
+  /** Same contract as Kernel.gemmBias, bit for bit: the bias is added, and σ applied, in the module. */
   readonly gemmBias: GemmBias
   /** Same contract as Kernel.gemmDerivative, bit for bit: σ' is applied in the module. */
   readonly gemmDerivative: GemmDerivative
@@ -173,10 +171,10 @@ const make = (exports: GemmExports): WasmKernel => ({
     exports.axpy(m, n, stride, alpha, 8 * at, 8 * free)
     out.set(f64.subarray(free, free + m * n))
   },
-  gemmBias: (m, n, k, a, ars, acs, b, brs, bcs, bias, out) => {
+  gemmBias: (m, n, k, a, ars, acs, b, brs, bcs, bias, activation, out) => {
     const { f64, at, stride, free } = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m)
     f64.set(prefix(bias, m), free)
-    exports.bias(m, stride, 8 * at, 8 * free)
+    ;(activation === 'sigmoid' ? exports.biasSigmoid : exports.bias)(m, stride, 8 * at, 8 * free)
     copyOut(f64, at, stride, m, n, out)
   },
   gemmDerivative: (m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out) => {

@@ -1,6 +1,6 @@
 ;; puregrad's matrix-multiply kernel: 4×4 register tiles of f64x2 (128-bit SIMD, no relaxed SIMD, no FMA), the
-;; operand packing before it and the epilogues after it: axpy (a gradient step), a dense layer's bias, and the
-;; derivative of its activation from the activation's output (σ itself needs exp, which stays in JS: see WasmKernel.ts).
+;; operand packing before it and the epilogues after it: axpy (a gradient step), a dense layer's bias and sigmoid,
+;; and the derivative of its activation from the activation's output.
 ;;
 ;; The caller (src/WasmKernel.ts) copies each operand into this module's memory as it is, then `pack` lays it out
 ;; exactly as the JS tiled kernel packs its panels (the caller writes a last, partial panel itself):
@@ -88,6 +88,111 @@
           (loop $pairs
             (br_if $donePairs (i32.ge_u (local.get $s) (local.get $end)))
             (v128.store (local.get $s) (f64x2.add (v128.load (local.get $s)) (local.get $b)))
+            (local.set $s (i32.add (local.get $s) (i32.const 16)))
+            (br $pairs)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+;; The bias-and-sigmoid epilogue of a dense layer: as `bias`, then σ over each lane, with the operations of
+  ;; Epilogue.sigmoid and Exp.exp (fdlibm's e^x, written out below branch-free: every case is computed and each
+  ;; lane's own selected). σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) below, e = e^x with x = −|z| ≤ 0, so of exp's
+  ;; cases only those for x ≤ 0 arise: no overflow, k ≤ 0, and x = 1 never. Constants live in locals, set once:
+  ;; V8 would rebuild a v128.const at every use inside the loop.
+  (func (export "biasSigmoid") (param $m i32) (param $stride i32) (param $src i32) (param $bias i32)
+    (local $i i32) (local $s i32) (local $end i32) (local $b v128)
+    (local $z v128) (local $x v128) (local $ax v128) (local $k v128) (local $hi v128) (local $lo v128)
+    (local $r v128) (local $t v128) (local $c v128) (local $y v128) (local $e v128)
+    (local $one v128) (local $two v128) (local $half v128) (local $zero v128) (local $signBit v128)
+    (local $invLn2 v128) (local $ln2Hi v128) (local $ln2Lo v128) (local $halfLn2 v128) (local $threeHalvesLn2 v128)
+    (local $p1 v128) (local $p2 v128) (local $p3 v128) (local $p4 v128) (local $p5 v128)
+    (local $exponentBias v128) (local $lowExponentBias v128) (local $twoM1000 v128) (local $lowestK v128)
+    (local $tiny v128) (local $underflow v128)
+    (local.set $one (v128.const f64x2 1 1))
+    (local.set $two (v128.const f64x2 2 2))
+    (local.set $half (v128.const f64x2 0.5 0.5))
+    (local.set $zero (v128.const f64x2 0 0))
+    (local.set $signBit (v128.const i64x2 0x8000000000000000 0x8000000000000000))
+    (local.set $invLn2 (v128.const f64x2 1.44269504088896338700 1.44269504088896338700))
+    (local.set $ln2Hi (v128.const f64x2 6.93147180369123816490e-1 6.93147180369123816490e-1))
+    (local.set $ln2Lo (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))
+    ;; the doubles with upper words 0x3FD62E43 and 0x3FF0A2B2 (lower words 0), as in Exp.ts
+    (local.set $halfLn2 (v128.const i64x2 0x3fd62e4300000000 0x3fd62e4300000000))
+    (local.set $threeHalvesLn2 (v128.const i64x2 0x3ff0a2b200000000 0x3ff0a2b200000000))
+    (local.set $p1 (v128.const f64x2 1.66666666666666019037e-1 1.66666666666666019037e-1))
+    (local.set $p2 (v128.const f64x2 -2.77777777770155933842e-3 -2.77777777770155933842e-3))
+    (local.set $p3 (v128.const f64x2 6.61375632143793436117e-5 6.61375632143793436117e-5))
+    (local.set $p4 (v128.const f64x2 -1.65339022054652515390e-6 -1.65339022054652515390e-6))
+    (local.set $p5 (v128.const f64x2 4.13813679705723846039e-8 4.13813679705723846039e-8))
+    ;; k + (2^52 + 1023) is exact and its low bits are k + 1023: shifted left by 52 they are 2^k's exponent field
+    (local.set $exponentBias (v128.const f64x2 0x1.00000000003ffp52 0x1.00000000003ffp52))
+    (local.set $lowExponentBias (v128.const f64x2 0x1.00000000007e7p52 0x1.00000000007e7p52))
+    (local.set $twoM1000 (v128.const f64x2 0x1p-1000 0x1p-1000))
+    (local.set $lowestK (v128.const f64x2 -1021 -1021))
+    (local.set $tiny (v128.const f64x2 0x1p-28 0x1p-28))
+    (local.set $underflow (v128.const f64x2 -7.45133219101941108420e2 -7.45133219101941108420e2))
+    (block $doneRows
+      (loop $rows
+        (br_if $doneRows (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $b (v128.load64_splat (i32.add (local.get $bias) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (local.get $i) (local.get $stride)) (i32.const 3))))
+        (local.set $end (i32.add (local.get $s) (i32.shl (local.get $stride) (i32.const 3))))
+        (block $donePairs
+          (loop $pairs
+            (br_if $donePairs (i32.ge_u (local.get $s) (local.get $end)))
+            (local.set $z (f64x2.add (v128.load (local.get $s)) (local.get $b)))
+            ;; x = −|z|
+            (local.set $x (v128.or (f64x2.abs (local.get $z)) (local.get $signBit)))
+            (local.set $ax (f64x2.abs (local.get $x)))
+            ;; k = trunc(x/ln2 − 0.5) from 1.5·ln2 up, −1 from ln2/2 up, 0 below; hi = x − k·ln2_hi, lo = k·ln2_lo
+            (local.set $k
+              (v128.bitselect
+                (f64x2.neg (local.get $one))
+                (f64x2.trunc (f64x2.sub (f64x2.mul (local.get $x) (local.get $invLn2)) (local.get $half)))
+                (f64x2.lt (local.get $ax) (local.get $threeHalvesLn2))))
+            (local.set $k (v128.and (local.get $k) (f64x2.ge (local.get $ax) (local.get $halfLn2))))
+            (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (local.get $ln2Hi))))
+            (local.set $lo (f64x2.mul (local.get $k) (local.get $ln2Lo)))
+            ;; r = hi − lo; c = r − r²·(P1 + r²·(P2 + r²·(P3 + r²·(P4 + r²·P5))))
+            (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+            (local.set $t (f64x2.mul (local.get $r) (local.get $r)))
+            (local.set $c
+              (f64x2.sub (local.get $r)
+                (f64x2.mul (local.get $t)
+                  (f64x2.add (local.get $p1)
+                    (f64x2.mul (local.get $t)
+                      (f64x2.add (local.get $p2)
+                        (f64x2.mul (local.get $t)
+                          (f64x2.add (local.get $p3)
+                            (f64x2.mul (local.get $t)
+                              (f64x2.add (local.get $p4) (f64x2.mul (local.get $t) (local.get $p5))))))))))))
+            ;; y = 1 − ((lo − r·c/(2 − c)) − hi): for k = 0 (hi = x, lo = 0) this is exp's 1 − (r·c/(c − 2) − r)
+            (local.set $y
+              (f64x2.sub (local.get $one)
+                (f64x2.sub
+                  (f64x2.sub (local.get $lo)
+                    (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (local.get $two) (local.get $c))))
+                  (local.get $hi))))
+            ;; e = y·2^k, or y·2^(k+1000)·2^−1000 where 2^k would be subnormal (k < −1021)
+            (local.set $e
+              (v128.bitselect
+                (f64x2.mul
+                  (f64x2.mul (local.get $y)
+                    (i64x2.shl (f64x2.add (local.get $k) (local.get $lowExponentBias)) (i32.const 52)))
+                  (local.get $twoM1000))
+                (f64x2.mul (local.get $y) (i64x2.shl (f64x2.add (local.get $k) (local.get $exponentBias)) (i32.const 52)))
+                (f64x2.lt (local.get $k) (local.get $lowestK))))
+            ;; |x| < 2^−28: 1 + x; below −745.13…: +0; NaN stays NaN (x + x)
+            (local.set $e
+              (v128.bitselect (f64x2.add (local.get $one) (local.get $x)) (local.get $e)
+                (f64x2.lt (local.get $ax) (local.get $tiny))))
+            (local.set $e (v128.andnot (local.get $e) (f64x2.lt (local.get $x) (local.get $underflow))))
+            (local.set $e
+              (v128.bitselect (f64x2.add (local.get $x) (local.get $x)) (local.get $e)
+                (f64x2.ne (local.get $x) (local.get $x))))
+            ;; σ = (z ≥ 0 ? 1 : e) / (1 + e)
+            (v128.store (local.get $s)
+              (f64x2.div
+                (v128.bitselect (local.get $one) (local.get $e) (f64x2.ge (local.get $z) (local.get $zero)))
+                (f64x2.add (local.get $one) (local.get $e))))
             (local.set $s (i32.add (local.get $s) (i32.const 16)))
             (br $pairs)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))

@@ -69,7 +69,7 @@ describe('lossAndGradients', () => {
   })
 
   it('gives the same bits with the WebAssembly kernels forced as the composition on the JS kernels', () => {
-    // The networks above are too small for 'auto' to pick WebAssembly: this runs every product, with its bias or σ'
+    // The networks above are too small for 'auto' to pick WebAssembly: this runs every product, with its bias, σ or σ'
     // epilogue, in the module, and the reference entirely in JS.
     fc.assert(
       fc.property(anyNetwork, fc.double({ min: -2, max: 2, noNaN: true }), ({ stack, params, x, y }, scale) => {

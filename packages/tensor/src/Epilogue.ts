@@ -15,9 +15,6 @@ import { exp } from './Exp.js'
 /** The activations the kernels can apply to W·x + b (identity: none). */
 export type Forward = 'identity' | 'sigmoid'
 
-/** Each forward epilogue's number in the WebAssembly module (its `bias` export). */
-export const forwardCode: Readonly<Record<Forward, number>> = { identity: 0, sigmoid: 1 }
-
 /** The activations whose derivative is a function of their output a alone, and that the kernels know. */
 export type Derivative = 'sigmoid' | 'tanh' | 'relu'
 

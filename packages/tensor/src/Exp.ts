@@ -44,8 +44,8 @@ const TINY = 3.7252902984619140625e-9
 const POWERS_OF_TWO: Float64Array = (() => {
   const powers = new Float64Array(2045)
   powers[1021] = 1
-  for (let i = 1022; i < powers.length; i++) powers[i] = powers[i - 1]! * 2
-  for (let i = 1020; i >= 0; i--) powers[i] = powers[i + 1]! / 2
+  for (let i = 1022; i < powers.length; i++) powers[i] = powers[i - 1] * 2
+  for (let i = 1020; i >= 0; i--) powers[i] = powers[i + 1] / 2
   return powers
 })()
 
@@ -72,6 +72,6 @@ export const exp = (x: number): number => {
   const c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))))
   if (k === 0) return 1 - ((r * c) / (c - 2) - r)
   const y = 1 - ((lo - (r * c) / (2 - c)) - hi)
-  if (k < -1021) return y * POWERS_OF_TWO[k + 2021]! * TWO_M1000
-  return k === 1024 ? y * 2 * TWO_1023 : y * POWERS_OF_TWO[k + 1021]!
+  if (k < -1021) return y * POWERS_OF_TWO[k + 2021] * TWO_M1000
+  return k === 1024 ? y * 2 * TWO_1023 : y * POWERS_OF_TWO[k + 1021]
 }

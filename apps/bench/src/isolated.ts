@@ -9,8 +9,10 @@
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { Kernel } from '@puregrad/tensor'
 import type { MlpWorkload } from './workloads/mlp.js'
-import type { MeasureOptions, Timing } from './timing.js'
+import type { Contender, MeasureOptions, Timing } from './timing.js'
+import { measure } from './timing.js'
 
 /** The contenders that run in the child. */
 export const tfjsContenders: ReadonlyArray<string> = ['tfjs-cpu', 'tfjs-wasm']
@@ -31,4 +33,20 @@ export const measureInChild = (request: ChildRequest): ReadonlyArray<Timing> => 
     throw new Error(`bench: the tfjs contenders failed (${run.error?.message ?? `exit ${run.status}`}): ${run.stderr.trim()}`)
   }
   return JSON.parse(run.stdout) as ReadonlyArray<Timing>
+}
+
+/**
+ * A workload's timings: `contenders` measured here (interleaved), then its tfjs contenders in the child, each kept
+ * when `only` is undefined or names it. The kernel backend is back to 'auto' afterwards.
+ */
+export const measureWorkload = async (
+  contenders: ReadonlyArray<Contender>,
+  workload: ChildRequest['workload'],
+  only: ReadonlySet<string> | undefined,
+  options: MeasureOptions
+): Promise<ReadonlyArray<Timing>> => {
+  const wanted = (name: string) => only === undefined || only.has(name)
+  const ours = await measure(contenders.filter((c) => wanted(c.name)), options)
+  Kernel.useBackend('auto')
+  return [...ours, ...measureInChild({ workload, contenders: tfjsContenders.filter(wanted), options })]
 }

@@ -7,9 +7,8 @@ import { Kernel, Matrix as M, Random as R } from '@puregrad/tensor'
 import { matmulInto, naiveMatmul } from '../baselines.js'
 import type { Row } from '../report.js'
 import { samplesOf } from '../report.js'
-import { measureInChild, tfjsContenders } from '../isolated.js'
+import { measureWorkload } from '../isolated.js'
 import type { Contender, MeasureOptions } from '../timing.js'
-import { measure } from '../timing.js'
 
 /** The operands every contender multiplies (the tfjs child builds them again: seeded). */
 export const matmulOperands = (n: number) => {
@@ -28,10 +27,7 @@ export const matmulWorkload = async (n: number, only: ReadonlySet<string> | unde
     { name: 'mutable', run: () => matmulInto(aData, bData, out, n, n, n) },
     { name: 'naive loop', run: () => naiveMatmul(aData, bData, n, n, n) }
   ]
-  const wanted = (name: string) => only === undefined || only.has(name)
-  const ours = await measure(contenders.filter((c) => wanted(c.name)), options)
-  Kernel.useBackend('auto')
-  const timings = [...ours, ...measureInChild({ workload: { kind: 'matmul', n }, contenders: tfjsContenders.filter(wanted), options })]
+  const timings = await measureWorkload(contenders, { kind: 'matmul', n }, only, options)
   const flops = 2 * n * n * n
   return {
     workload: `matmul ${n}×${n}`,

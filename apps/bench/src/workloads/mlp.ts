@@ -11,9 +11,8 @@ import * as T from '@puregrad/mlp/Train'
 import { mutableMlp } from '../baselines.js'
 import type { Row } from '../report.js'
 import { samplesOf } from '../report.js'
-import { measureInChild, tfjsContenders } from '../isolated.js'
+import { measureWorkload } from '../isolated.js'
 import type { Contender, MeasureOptions } from '../timing.js'
-import { measure } from '../timing.js'
 
 export interface MlpWorkload {
   readonly name: string
@@ -70,10 +69,7 @@ export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | un
     { name: 'puregrad-js', run: () => (jsState = step(jsState, batch)).loss, prepare: async () => Kernel.useBackend('js') },
     { name: 'mutable', run: () => mutable(xData, yData, w.lr) }
   ]
-  const wanted = (name: string) => only === undefined || only.has(name)
-  const ours = await measure(contenders.filter((c) => wanted(c.name)), options)
-  Kernel.useBackend('auto')
-  const timings = [...ours, ...measureInChild({ workload: { kind: 'mlp', mlp: w }, contenders: tfjsContenders.filter(wanted), options })]
+  const timings = await measureWorkload(contenders, { kind: 'mlp', mlp: w }, only, options)
   const flops = stepFlops(w.widths, w.batch)
   return {
     workload: `${w.name} [${w.widths.join(', ')}] batch ${w.batch}`,

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Derivative, Forward } from './Epilogue.js'
 import * as K from './Kernel.js'
 import * as M from './Matrix.js'
-import { wasmKernel } from './WasmKernel.js'
+import { instantiate, make, wasmKernel } from './WasmKernel.js'
 import { gemmBytes } from './wasm/gemmBytes.js'
 import { dim, matrix } from './testing/arbitraries.js'
 
@@ -142,7 +142,23 @@ describe('WebAssembly SIMD kernel', () => {
     wasmKernel!.gemmAxpy(13, 7, 9, plain, 9, 1, plain, 1, 9, -0.5, plain, out)
     expect(sameBits(out, naive(13, 7, 9, long, 9, 1, long, 1, 9).map((s, q) => -0.5 * s + long[q]!))).toBe(true)
   })
+  it('a product the memory cannot grow to returns false with out untouched, and Kernel then gives the JS bits', () => {
+    // A second instance whose memory refuses to grow, as an engine does past its limit (grow throws a RangeError).
+    const exports = instantiate()!
+    const memory = { get buffer() { return exports.memory.buffer }, grow: () => { throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded') } }
+    const stuck = make({ ...exports, memory })
+    const n = 400 // 400×400×400 needs more than the instance's initial pages
+    const a = Float64Array.from({ length: n * n }, (_, i) => Math.cos(i))
+    const out = new Float64Array(n * n).fill(7)
+    expect(stuck.gemm(n, n, n, a, n, 1, a, n, 1, out)).toBe(false)
+    expect(stuck.gemmBias(n, n, n, a, n, 1, a, n, 1, a, 'sigmoid', out)).toBe(false)
+    expect(out.every((v) => v === 7)).toBe(true)
+    expect(stuck.gemm(3, 3, 3, a, 3, 1, a, 3, 1, out)).toBe(true) // small ones still fit
+    expect(sameBits(out.subarray(0, 9), naive(3, 3, 3, a, 3, 1, a, 3, 1))).toBe(true)
+  })
   it('agrees on special values: −0, ±Infinity, NaN, subnormals', () => {
+    // Object.is treats every NaN as equal: the promise is NaN in the same places, not the NaN's sign or payload
+    // (x86 WebAssembly gives 0xfff8…, V8's own arithmetic 0x7ff8…; see the README).
     const values = [-0, 0, Infinity, -Infinity, NaN, 5e-324, -1e308, 1e308, 1, -1]
     const a = Float64Array.from({ length: 9 * 7 }, (_, i) => values[i % values.length]!)
     const b = Float64Array.from({ length: 7 * 6 }, (_, i) => values[(3 * i + 1) % values.length]!)

@@ -92,8 +92,8 @@ export const currentBackend = (): Backend => backend
 
 /** The product by whichever kernel the backend setting and the size choose (see {@link Gemm}). */
 export const gemm: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
-  if (wasmKernel !== undefined && useWasm(m * n * k)) wasmKernel.gemm(m, n, k, a, ars, acs, b, brs, bcs, out)
-  else gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
+  if (wasmKernel !== undefined && useWasm(m * n * k) && wasmKernel.gemm(m, n, k, a, ars, acs, b, brs, bcs, out)) return
+  gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
 }
 
 /**
@@ -101,11 +101,9 @@ export const gemm: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
  * module runs the epilogue itself; the JS paths in a pass after the product: the same operations.
  */
 export const gemmAxpy: GemmAxpy = (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out) => {
-  if (wasmKernel !== undefined && useWasm(m * n * k)) wasmKernel.gemmAxpy(m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out)
-  else {
-    gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
-    for (let q = 0; q < m * n; q++) out[q] = alpha * out[q] + c[q]
-  }
+  if (wasmKernel !== undefined && useWasm(m * n * k) && wasmKernel.gemmAxpy(m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out)) return
+  gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
+  for (let q = 0; q < m * n; q++) out[q] = alpha * out[q] + c[q]
 }
 
 /**
@@ -118,12 +116,10 @@ export const gemmBias: GemmBias = (m, n, k, a, ars, acs, b, brs, bcs, bias, acti
   if (activation !== 'identity' && activation !== 'sigmoid') {
     throw new Error(`Kernel.gemmBias: no activation epilogue named ${JSON.stringify(activation)} (identity, sigmoid)`)
   }
-  if (wasmKernel !== undefined && useWasm(m * n * k)) wasmKernel.gemmBias(m, n, k, a, ars, acs, b, brs, bcs, bias, activation, out)
-  else {
-    gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
-    addBias(out, bias, m, n)
-    if (activation === 'sigmoid') applySigmoid(out, out, m * n)
-  }
+  if (wasmKernel !== undefined && useWasm(m * n * k) && wasmKernel.gemmBias(m, n, k, a, ars, acs, b, brs, bcs, bias, activation, out)) return
+  gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
+  addBias(out, bias, m, n)
+  if (activation === 'sigmoid') applySigmoid(out, out, m * n)
 }
 
 /** (Wᵀ·dz) ⊙ σ'(a) in one call (see {@link GemmDerivative}): the WebAssembly module applies σ' before copying out. */
@@ -131,12 +127,9 @@ export const gemmDerivative: GemmDerivative = (m, n, k, a, ars, acs, b, brs, bcs
   if (derivative !== 'sigmoid' && derivative !== 'tanh' && derivative !== 'relu') {
     throw new Error(`Kernel.gemmDerivative: no derivative epilogue named ${JSON.stringify(derivative)} (sigmoid, tanh, relu)`)
   }
-  if (wasmKernel !== undefined && useWasm(m * n * k)) {
-    wasmKernel.gemmDerivative(m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out)
-  } else {
-    gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
-    timesDerivative[derivative](out, output, out, m * n)
-  }
+  if (wasmKernel !== undefined && useWasm(m * n * k) && wasmKernel.gemmDerivative(m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out)) return
+  gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
+  timesDerivative[derivative](out, output, out, m * n)
 }
 
 const useWasm = (work: number): boolean => backend === 'wasm' || (backend === 'auto' && work >= WASM_THRESHOLD)

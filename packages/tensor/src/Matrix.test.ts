@@ -41,6 +41,14 @@ describe('constructors from untrusted data', () => {
   ])('fromRows(%j) is Left %j', (rows, message) => {
     expect(M.fromRows(rows as never)).toEqual(E.left(message))
   })
+  it('fromArray and fromRows are total: null, strings, hostile objects give Left', () => {
+    expect(M.fromArray(1, 1, null as never)).toEqual(E.left('data: expected an array of 1 numbers, got null'))
+    expect(M.fromArray(1, 1, 'x' as never)).toEqual(E.left('data: expected an array of 1 numbers, got string'))
+    const hostile = new Proxy([1], { get: () => { throw new Error('boom') } })
+    expect(E.isLeft(M.fromArray(1, 1, hostile))).toBe(true)
+    expect(E.isLeft(M.fromRows(hostile as never))).toBe(true)
+    expect(E.isLeft(M.fromRows(null as never))).toBe(true)
+  })
   it('fromArray checks dims, length and entries', () => {
     expect(M.fromArray(2, 2, [1, 2, 3, 4])).toEqual(E.right(M.unsafeFromArray(2, 2, [1, 2, 3, 4])))
     expect(M.fromArray(0, 2, [])).toEqual(E.left('rows: expected a positive integer, got 0'))

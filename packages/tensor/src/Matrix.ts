@@ -132,11 +132,20 @@ export const unsafeWrap = <R extends number, C extends number>(rows: R, cols: C,
 const describe = (u: unknown): string =>
   typeof u === 'number' ? String(u) : u === null ? 'null' : Array.isArray(u) ? 'an array' : typeof u
 
+/** Runs a reader over data that may be hostile (a Proxy, a throwing getter): a throw becomes a Left. */
+const guarded = (read: () => E.Either<string, Matrix>): E.Either<string, Matrix> => {
+  try {
+    return read()
+  } catch {
+    return E.left('the data could not be read (a getter or Proxy threw)')
+  }
+}
+
 /**
  * A matrix from an array of rows. Left, naming the row and column, when the input is empty, ragged,
  * or holds anything but finite numbers.
  */
-export const fromRows = (rows: ReadonlyArray<ReadonlyArray<unknown>>): E.Either<string, Matrix> => {
+export const fromRows = (rows: ReadonlyArray<ReadonlyArray<unknown>>): E.Either<string, Matrix> => guarded(() => {
   if (!Array.isArray(rows) || rows.length === 0) return E.left('expected at least one row, got none')
   const first: unknown = rows[0]
   if (!Array.isArray(first)) return E.left(`row 0: expected an array, got ${describe(first)}`)
@@ -156,15 +165,19 @@ export const fromRows = (rows: ReadonlyArray<ReadonlyArray<unknown>>): E.Either<
     }
   }
   return E.right(wrap(rows.length, cols, out))
-}
+})
 
 /**
- * A rows×cols matrix from row-major data. Left when a dimension is not a positive integer, when the length is
- * not rows·cols, or when an entry is not a finite number (naming its row and column).
+ * A rows×cols matrix from row-major data. Left when a dimension is not a positive integer, when the data is not an
+ * array-like (an array or typed array), when the length is not rows·cols, or when an entry is not a finite number
+ * (naming its row and column). Total: any input gives Left or Right, never an exception.
  */
-export const fromArray = (rows: number, cols: number, data: ArrayLike<unknown>): E.Either<string, Matrix> => {
-  if (!isDim(rows)) return E.left(`rows: expected a positive integer, got ${rows}`)
-  if (!isDim(cols)) return E.left(`cols: expected a positive integer, got ${cols}`)
+export const fromArray = (rows: number, cols: number, data: ArrayLike<unknown>): E.Either<string, Matrix> => guarded(() => {
+  if (!isDim(rows)) return E.left(`rows: expected a positive integer, got ${describe(rows)}`)
+  if (!isDim(cols)) return E.left(`cols: expected a positive integer, got ${describe(cols)}`)
+  if (typeof data !== 'object' || data === null || typeof data.length !== 'number') {
+    return E.left(`data: expected an array of ${rows * cols} numbers, got ${describe(data)}`)
+  }
   if (data.length !== rows * cols) {
     return E.left(`data: a ${rows}×${cols} matrix needs ${rows * cols} entries, got ${data.length}`)
   }
@@ -177,7 +190,7 @@ export const fromArray = (rows: number, cols: number, data: ArrayLike<unknown>):
     out[i] = v
   }
   return E.right(wrap(rows, cols, out))
-}
+})
 
 // -------------------------------------------------------------------------------------
 // combinators: products

@@ -1,7 +1,9 @@
 import { test as fcTest } from '@fast-check/vitest'
 import fc from 'fast-check'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import * as M from './Matrix.js'
+import { ShapeError } from './Matrix.js'
 import * as R from './Random.js'
 
 const stats = (xs: ArrayLike<number>): { mean: number; variance: number } => {
@@ -21,6 +23,29 @@ const correlation = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 }
 
 describe('keys', () => {
+  it('malformed keys are refused, not coerced into key(0) or key(1)', () => {
+    for (const bad of [{}, { k0: NaN, k1: 0 }, { k0: '1', k1: 0 }, { k0: 0, k1: 2 ** 32 }, { k0: 0, k1: 1.9 }, null]) {
+      expect(() => R.split(bad as never)).toThrow(TypeError)
+      expect(() => R.normal(bad as never, 2, 2)).toThrow(/normal: expected a key \{ k0, k1 \}/)
+      expect(() => R.uniform(bad as never, 2, 2)).toThrow(TypeError)
+      expect(() => R.foldIn(bad as never, 1)).toThrow(TypeError)
+      expect(() => R.permutation(bad as never, 3)).toThrow(TypeError)
+    }
+    expect(() => R.key(2 ** 53)).toThrow(RangeError)
+    expect(() => R.key(1.9)).toThrow(RangeError)
+  })
+  it('decodeKey reads keys from untrusted data, total', () => {
+    expect(R.decodeKey({ k0: 3, k1: 4 })).toEqual(E.right({ k0: 3, k1: 4 }))
+    expect(R.decodeKey({ k0: 2 ** 32, k1: 0 })).toEqual(E.left('k0: expected an integer in [0, 2^32), got 4294967296'))
+    expect(R.decodeKey({ k0: 0, k1: '7' })).toEqual(E.left('k1: expected an integer in [0, 2^32), got "7"'))
+    expect(R.decodeKey([1, 2])).toEqual(E.left('expected a key { k0, k1 }, got an array'))
+    expect(E.isLeft(R.decodeKey(new Proxy({}, { get: () => { throw new Error('x') } })))).toBe(true)
+    expect(R.decodeKey(JSON.parse(JSON.stringify(R.key(2 ** 40 + 3))))).toEqual(E.right(R.key(2 ** 40 + 3)))
+  })
+  it('samplers name a bad shape as a ShapeError before allocating', () => {
+    expect(() => R.normal(R.key(0), -1, 3)).toThrow('normal: dimensions must be positive integers, got -1×3')
+    expect(() => R.uniform(R.key(0), 2, 0.5)).toThrow(ShapeError)
+  })
   it('a seed maps to two words', () => {
     expect(R.key(0)).toEqual({ k0: 0, k1: 0 })
     expect(R.key(2 ** 32 + 5)).toEqual({ k0: 1, k1: 5 })

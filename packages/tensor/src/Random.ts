@@ -9,8 +9,9 @@
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/lib/Either.js'
 import type { Matrix } from './Matrix.js'
-import { unsafeWrap } from './Matrix.js'
+import { ShapeError, unsafeWrap } from './Matrix.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -63,6 +64,34 @@ const deriveKey = (key: Key, index: number, domain: number): Key => {
   return { k0: out[0], k1: out[1] }
 }
 
+const isWord = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u < 2 ** 32
+
+/**
+ * Every function that takes a key checks it: two integers in [0, 2^32). Without the check, `{}`, NaN, strings, 2^32
+ * or 1.9 would be coerced by the 32-bit arithmetic into the words of `key(0)` or `key(1)` and silently collide.
+ */
+const checkKey = (op: string, key: Key): void => {
+  if (typeof key !== 'object' || key === null || !isWord(key.k0) || !isWord(key.k1)) {
+    throw new TypeError(`${op}: expected a key { k0, k1 } of two integers in [0, 2^32) (make one with key(seed)), got ${describeKey(key)}`)
+  }
+}
+
+const describeWord = (w: unknown): string =>
+  typeof w === 'number' ? String(w) : typeof w === 'string' ? JSON.stringify(w.slice(0, 20)) : w === undefined ? 'nothing' : typeof w
+
+const describeKey = (u: unknown): string => {
+  if (typeof u !== 'object' || u === null) return u === null ? 'null' : typeof u
+  const { k0, k1 } = u as { k0?: unknown; k1?: unknown }
+  return `{ k0: ${describeWord(k0)}, k1: ${describeWord(k1)} }`
+}
+
+/** Checks matrix dimensions before anything is allocated: a ShapeError naming the op, as Matrix's constructors do. */
+const checkDims = (op: string, rows: number, cols: number): void => {
+  if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 1 || cols < 1) {
+    throw new ShapeError(`${op}: dimensions must be positive integers, got ${rows}×${cols}`)
+  }
+}
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
@@ -78,14 +107,32 @@ export const key = (seed: number): Key => {
   return { k0: Math.floor(seed / 2 ** 32) >>> 0, k1: seed >>> 0 }
 }
 
+/**
+ * A key from untrusted data (a file, a message): `{ "k0": a, "k1": b }` with a and b integers in [0, 2^32).
+ * Left names the field; never throws, whatever it is given.
+ */
+export const decodeKey = (u: unknown): E.Either<string, Key> => {
+  try {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) return E.left(`expected a key { k0, k1 }, got ${Array.isArray(u) ? 'an array' : describeKey(u)}`)
+    const { k0, k1 } = u as { k0?: unknown; k1?: unknown }
+    if (!isWord(k0)) return E.left(`k0: expected an integer in [0, 2^32), got ${describeWord(k0)}`)
+    if (!isWord(k1)) return E.left(`k1: expected an integer in [0, 2^32), got ${describeWord(k1)}`)
+    return E.right({ k0, k1 })
+  } catch {
+    return E.left('expected a key { k0, k1 }, got an object that could not be read')
+  }
+}
+
 /** `n` independent keys derived from `key`. */
 export const split = (key: Key, n = 2): ReadonlyArray<Key> => {
+  checkKey('split', key)
   if (!Number.isSafeInteger(n) || n < 1 || n > 2 ** 32) throw new RangeError(`split: n must be in [1, 2^32], got ${n}`)
   return Array.from({ length: n }, (_, i) => deriveKey(key, i, SPLIT))
 }
 
 /** A key derived from `key` and an integer `data` in [0, 2^32), e.g. a step or a restart number. */
 export const foldIn = (key: Key, data: number): Key => {
+  checkKey('foldIn', key)
   if (!Number.isInteger(data) || data < 0 || data >= 2 ** 32) {
     throw new RangeError(`foldIn: data must be an integer in [0, 2^32), got ${data}`)
   }
@@ -101,6 +148,8 @@ export const foldIn = (key: Key, data: number): Key => {
  * (hi >>> 5)·2^26 + (lo >>> 6), over 2^53. Exact integer arithmetic: the same on every engine.
  */
 export const uniforms = (key: Key, count: number): Float64Array => {
+  checkKey('uniforms', key)
+  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`uniforms: count must be an integer ≥ 0, got ${count}`)
   const out = new Float64Array(count)
   const words = new Uint32Array(2)
   for (let i = 0; i < count; i++) {
@@ -118,6 +167,8 @@ export const uniform = <R extends number, C extends number>(
   low = 0,
   high = 1
 ): Matrix<R, C> => {
+  checkKey('uniform', key)
+  checkDims('uniform', rows, cols)
   const out = uniforms(key, rows * cols)
   const width = high - low
   for (let i = 0; i < out.length; i++) out[i] = low + width * out[i]
@@ -129,6 +180,8 @@ export const uniform = <R extends number, C extends number>(
  * draw u, v ∈ (−1, 1) until 0 < s = u² + v² < 1, then u·√(−2 ln s / s) and v·√(−2 ln s / s) are independent normals.
  */
 export const normal = <R extends number, C extends number>(key: Key, rows: R, cols: C): Matrix<R, C> => {
+  checkKey('normal', key)
+  checkDims('normal', rows, cols)
   const count = rows * cols
   const out = new Float64Array(count)
   const words = new Uint32Array(2)
@@ -151,6 +204,7 @@ export const normal = <R extends number, C extends number>(key: Key, rows: R, co
 
 /** A uniformly random permutation of 0 … n−1 (Fisher–Yates). */
 export const permutation = (key: Key, n: number): ReadonlyArray<number> => {
+  checkKey('permutation', key)
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`permutation: n must be an integer ≥ 0, got ${n}`)
   const order = Array.from({ length: n }, (_, i) => i)
   const u = uniforms(key, n)

@@ -8,7 +8,8 @@
  *
  * Inputs are copied into the module's memory and the result copied out into the caller's fresh buffer (an epilogue's
  * own input, c, the bias or a = σ(z), is copied in too, and the epilogue runs in the module first), so purity holds.
- * The memory grows to the largest operation seen and is reused, so it stays bounded however many run.
+ * The memory grows to the largest operation seen and is reused, so it stays bounded however many run. An operation
+ * the memory cannot grow to (past wasm32's 4 GiB, or refused by the engine) returns false, and Kernel runs it in JS.
  *
  * σ needs e^x, and bit-identity needs one e^x on both paths: Exp.exp, fdlibm's algorithm from IEEE arithmetic (the
  * one V8's Math.exp runs, so on V8 the numbers are those of Math.exp), in JS and, lane by lane, in the module.
@@ -32,7 +33,7 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { readonly exports: unknown }
 }
 
-interface GemmExports {
+export interface GemmExports {
   readonly memory: WasmMemory
   readonly gemm: (rowTiles: number, colTiles: number, k: number, ap: number, bp: number, out: number) => void
   readonly pack: (src: number, tiles: number, k: number, rs: number, cs: number, dst: number) => void
@@ -42,15 +43,18 @@ interface GemmExports {
   readonly derivative: (m: number, n: number, stride: number, src: number, a: number, rule: number) => void
 }
 
+/** A kernel of the module: false, with `out` untouched, when its linear memory cannot grow to the operation. */
+type Fallible<F extends (...args: never) => void> = (...args: Parameters<F>) => boolean
+
 export interface WasmKernel {
   /** Same contract as Kernel.gemm, bit for bit. */
-  readonly gemm: Gemm
+  readonly gemm: Fallible<Gemm>
   /** Same contract as Kernel.gemmAxpy, bit for bit: the axpy runs in the module. */
-  readonly gemmAxpy: GemmAxpy
+  readonly gemmAxpy: Fallible<GemmAxpy>
   /** Same contract as Kernel.gemmBias, bit for bit: the bias is added, and σ applied, in the module. */
-  readonly gemmBias: GemmBias
+  readonly gemmBias: Fallible<GemmBias>
   /** Same contract as Kernel.gemmDerivative, bit for bit: σ' is applied in the module. */
-  readonly gemmDerivative: GemmDerivative
+  readonly gemmDerivative: Fallible<GemmDerivative>
   /** Bytes of linear memory now held (grows to the largest operation, never beyond). */
   readonly memoryBytes: () => number
 }
@@ -60,7 +64,8 @@ const TILE = 4
 /** Bytes of A panels processed against each B panel: a share of a typical 1–2 MiB L2 cache. */
 const L2_BYTES = 256 * 1024
 
-const instantiate = (): GemmExports | undefined => {
+/** The exports of a fresh instance of the module, or undefined where it cannot load (tests wrap a second one). */
+export const instantiate = (): GemmExports | undefined => {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
   try {
     // validate() is false where the engine lacks SIMD: then no module is compiled at all.
@@ -111,9 +116,30 @@ const pack = (
   }
 }
 
+/** wasm32 addresses at most 2^16 pages (4 GiB); engines may refuse to grow well before that. */
+const MAX_PAGES = 65536
+
+/**
+ * Grows the memory to hold `bytes`; false when it cannot (past wasm32's 4 GiB, or the engine refuses the allocation:
+ * `grow` throws a RangeError), and then the caller runs the JS kernels instead, with the same bits.
+ */
+const reserve = (memory: WasmMemory, bytes: number): boolean => {
+  const have = memory.buffer.byteLength
+  if (have >= bytes) return true
+  const pages = Math.ceil((bytes - have) / PAGE)
+  if (have / PAGE + pages > MAX_PAGES) return false
+  try {
+    memory.grow(pages)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /**
  * Packs both operands and runs the kernel: the m×n product is left in memory at f64 index `at`, padded to rows of
- * `stride` doubles. Returns the view to read it through (made after any grow) and where it starts.
+ * `stride` doubles. Returns the view to read it through (made after any grow) and where it starts, or undefined when
+ * the memory cannot grow to the operation (nothing was written).
  */
 const product = (
   exports: GemmExports,
@@ -121,7 +147,7 @@ const product = (
   a: ArrayLike<number>, ars: number, acs: number,
   b: ArrayLike<number>, brs: number, bcs: number,
   extra: number
-): { readonly f64: Float64Array; readonly at: number; readonly stride: number; readonly free: number } => {
+): { readonly f64: Float64Array; readonly at: number; readonly stride: number; readonly free: number } | undefined => {
   const rowTiles = Math.ceil(m / TILE)
   const colTiles = Math.ceil(n / TILE)
   const aDoubles = rowTiles * TILE * k
@@ -135,7 +161,7 @@ const product = (
   const free = rawB + bUsed.length
   const bytes = 8 * (free + extra)
   const { memory } = exports
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE))
+  if (!reserve(memory, bytes)) return undefined
   // A view made after any grow: growing detaches the old buffer.
   const f64 = new Float64Array(memory.buffer)
   pack(exports, f64, 0, m, k, aUsed, ars, acs, rawA)
@@ -158,30 +184,39 @@ const copyOut = (f64: Float64Array, at: number, stride: number, m: number, n: nu
   }
 }
 
-const make = (exports: GemmExports): WasmKernel => ({
+/** The kernels over one instance's exports (exported for tests, which give it a memory that cannot grow). */
+export const make = (exports: GemmExports): WasmKernel => ({
   gemm: (m, n, k, a, ars, acs, b, brs, bcs, out) => {
-    const { f64, at, stride } = product(exports, m, n, k, a, ars, acs, b, brs, bcs, 0)
-    copyOut(f64, at, stride, m, n, out)
+    const p = product(exports, m, n, k, a, ars, acs, b, brs, bcs, 0)
+    if (p === undefined) return false
+    copyOut(p.f64, p.at, p.stride, m, n, out)
+    return true
   },
   gemmAxpy: (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out) => {
     // c is copied in after the operands, the module writes α·C + c over that copy, and it is copied out whole: two
     // memcpys and a SIMD loop cost a fifth of a JS loop reading linear memory entry by entry.
-    const { f64, at, stride, free } = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m * n)
-    f64.set(prefix(c, m * n), free)
-    exports.axpy(m, n, stride, alpha, 8 * at, 8 * free)
-    out.set(f64.subarray(free, free + m * n))
+    const p = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m * n)
+    if (p === undefined) return false
+    p.f64.set(prefix(c, m * n), p.free)
+    exports.axpy(m, n, p.stride, alpha, 8 * p.at, 8 * p.free)
+    out.set(p.f64.subarray(p.free, p.free + m * n))
+    return true
   },
   gemmBias: (m, n, k, a, ars, acs, b, brs, bcs, bias, activation, out) => {
-    const { f64, at, stride, free } = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m)
-    f64.set(prefix(bias, m), free)
-    ;(activation === 'sigmoid' ? exports.biasSigmoid : exports.bias)(m, stride, 8 * at, 8 * free)
-    copyOut(f64, at, stride, m, n, out)
+    const p = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m)
+    if (p === undefined) return false
+    p.f64.set(prefix(bias, m), p.free)
+    ;(activation === 'sigmoid' ? exports.biasSigmoid : exports.bias)(m, p.stride, 8 * p.at, 8 * p.free)
+    copyOut(p.f64, p.at, p.stride, m, n, out)
+    return true
   },
   gemmDerivative: (m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out) => {
-    const { f64, at, stride, free } = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m * n)
-    f64.set(prefix(output, m * n), free)
-    exports.derivative(m, n, stride, 8 * at, 8 * free, derivativeCode[derivative])
-    copyOut(f64, at, stride, m, n, out)
+    const p = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m * n)
+    if (p === undefined) return false
+    p.f64.set(prefix(output, m * n), p.free)
+    exports.derivative(m, n, p.stride, 8 * p.at, 8 * p.free, derivativeCode[derivative])
+    copyOut(p.f64, p.at, p.stride, m, n, out)
+    return true
   },
   memoryBytes: () => exports.memory.buffer.byteLength
 })

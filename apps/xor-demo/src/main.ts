@@ -72,7 +72,8 @@ const train = (options: Options, mode: ProgressMode, io: Io): E.Either<Diverged,
 
 const writeOutputs = (options: Options, outcome: Outcome, title: string, summary: ReadonlyArray<string>): void => {
   if (options.save !== undefined) {
-    E.getOrElseW(fail)(writeAtomic(options.save, JSON.stringify(encodeModel(outcome.spec, outcome.params), null, 2) + '\n'))
+    const model = E.getOrElseW((e: string) => fail(`cannot save the model: ${e}`))(encodeModel(outcome.spec, outcome.params))
+    E.getOrElseW(fail)(writeAtomic(options.save, JSON.stringify(model, null, 2) + '\n'))
   }
   if (options.report !== undefined) {
     const doc = /\.svg$/i.test(options.report) ? svgReport(outcome, title) : htmlReport(outcome, title, summary)

@@ -4,7 +4,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as M from '@puregrad/tensor/Matrix'
 import { key } from '@puregrad/tensor/Random'
 import { describe, expect, it } from 'vitest'
-import { decodeModel, encodeModel } from './Codec.js'
+import { MAX_LAYERS, decodeModel, encodeModel, parameterCount } from './Codec.js'
+import { MAX_ERRORS } from './errors.js'
 import * as I from './Init.js'
 import { notebookXor } from './Spec.js'
 import type { MlpSpec } from './Spec.js'
@@ -65,7 +66,9 @@ describe('round trip', () => {
     (widths, seed) => {
       const spec: MlpSpec = { widths, activations: widths.slice(1).map(() => 'tanh'), loss: 'meanSquaredError', reduction: 'mean' }
       const params = I.init(I.standardNormal)(key(seed), spec)
-      for (const doc of [encodeModel(spec, params), JSON.parse(JSON.stringify(encodeModel(spec, params)))]) {
+      const encoded = encodeModel(spec, params)
+      if (E.isLeft(encoded)) throw new Error(encoded.left)
+      for (const doc of [encoded.right, JSON.parse(JSON.stringify(encoded.right))]) {
         const back = decodeModel(doc)
         expect(E.isRight(back)).toBe(true)
         if (E.isLeft(back)) return
@@ -76,6 +79,57 @@ describe('round trip', () => {
   )
   it('encodes W as rows and b as a flat array', () => {
     const params = [{ W: M.unsafeFromArray(2, 2, [0.1, -0.2, 0.3, 0.4]), b: M.column([0, 0.1]) }, { W: M.row([0.5, -0.6]), b: M.column([0.2]) }]
-    expect(encodeModel(notebookXor, params)).toEqual(example)
+    expect(encodeModel(notebookXor, params)).toEqual(E.right(example))
+  })
+  it('refuses a non-finite parameter, naming it, so no file with null is ever written', () => {
+    const W0 = M.unsafeFromArray(2, 2, [0.1, -0.2, Infinity, 0.4])
+    const layer1 = { W: M.row([0.5, -0.6]), b: M.column([NaN]) }
+    expect(encodeModel(notebookXor, [{ W: W0, b: M.column([0, 0.1]) }, layer1])).toEqual(
+      E.left('layers[0].W[1][0] is Infinity: a model file holds finite numbers only')
+    )
+    expect(encodeModel(notebookXor, [{ W: M.zeros(2, 2), b: M.column([0, 0.1]) }, layer1])).toEqual(
+      E.left('layers[1].b[0] is NaN: a model file holds finite numbers only')
+    )
+  })
+})
+
+describe('decodeModel is total and bounded', () => {
+  const throwing = new Proxy({}, { get: () => { throw new Error('trap') }, has: () => { throw new Error('trap') } })
+  const getter = Object.defineProperty({ format: 'puregrad/mlp', version: 1 }, 'spec', { get: () => { throw new Error('getter') }, enumerable: true })
+  const cyclic: Record<string, unknown> = { ...example }
+  cyclic['spec'] = cyclic
+  let deep: unknown = 'x'
+  for (let i = 0; i < 5000; i++) deep = [deep]
+  it.each<[string, unknown]>([
+    ['a format nested 5,000 deep', { ...example, format: deep }],
+    ['a BigInt format', { ...example, format: 10n }],
+    ['a BigInt weight', withLayer(0, { W: [[1n, 0], [0, 0]], b: [0, 0] })],
+    ['a cyclic spec', cyclic],
+    ['a throwing getter', getter],
+    ['a Proxy that throws', throwing],
+    ['a Proxy as a layer', withLayer(1, throwing)],
+    ['a throwing toJSON', { ...example, format: { toJSON: () => { throw new Error('toJSON') } } }],
+    ['a revoked Proxy', (() => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy })()]
+  ])('%s gives Left, never an exception', (_, input) => {
+    const r = decodeModel(input)
+    expect(E.isLeft(r)).toBe(true)
+    if (E.isLeft(r)) expect(r.left.length).toBeGreaterThan(0)
+  })
+  it('reports the first few problems of a document full of bad entries, quickly', () => {
+    const widths = [1000, 1000, 1]
+    const spec = { widths, activations: ['sigmoid', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'sum' }
+    const nulls = { W: Array.from({ length: 1000 }, () => new Array<null>(1000).fill(null)), b: new Array<null>(1000).fill(null) }
+    const r = decodeModel({ ...example, spec, layers: [nulls, { W: [new Array<null>(1000).fill(null)], b: [null] }] })
+    expect(E.isLeft(r) && r.left.length).toBe(MAX_ERRORS)
+    expect(E.isLeft(r) && r.left[0]).toBe('layers[0].W[0][0]: expected number, got null')
+  })
+  it('refuses a spec with more parameters than the limit before reading any layer', () => {
+    const spec = { widths: [2, 900_000, 1], activations: ['sigmoid', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'sum' }
+    expect(decodeModel({ ...example, spec, layers: [] }, { maxParameters: 1_000_000 })).toEqual(
+      E.left(['spec.widths: [2, 900000, 1] has 3,600,001 parameters, more than the limit of 1,000,000'])
+    )
+    expect(parameterCount([2, 2, 1])).toBe(9)
+    const long = { ...example, spec: { ...example.spec, widths: new Array(MAX_LAYERS + 2).fill(1) } }
+    expect(decodeModel(long)).toEqual(E.left([`spec.widths: expected at most ${MAX_LAYERS + 1} entries, got ${MAX_LAYERS + 2}`]))
   })
 })

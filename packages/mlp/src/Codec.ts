@@ -19,7 +19,7 @@ import type { ActivationName } from '@puregrad/grad/Activation'
 import * as Loss from '@puregrad/grad/Loss'
 import type { LossName } from '@puregrad/grad/Loss'
 import * as M from '@puregrad/tensor/Matrix'
-import { formatErrors } from './errors.js'
+import { MAX_ERRORS, describe, formatErrors, total } from './errors.js'
 import type { Params } from './Mlp.js'
 import type { MlpSpec } from './Spec.js'
 import { validateSpec } from './Spec.js'
@@ -62,16 +62,52 @@ export interface Model {
 }
 
 // -------------------------------------------------------------------------------------
+// limits
+// -------------------------------------------------------------------------------------
+
+/**
+ * The most parameters (weights and biases) `decodeModel` accepts unless told otherwise: 2^24, a 128 MiB Float64
+ * copy and a JSON text near V8's largest string. A model is refused from its spec, before any layer is read.
+ */
+export const MAX_PARAMETERS = 2 ** 24
+
+/** The most layers a spec may name: a bound on what a file can make the decoder read before its size is known. */
+export const MAX_LAYERS = 1024
+
+/** Weights and biases of a network with these widths: Σ_l (widths[l] + 1)·widths[l + 1]. */
+export const parameterCount = (widths: ReadonlyArray<number>): number =>
+  widths.slice(1).reduce((n, out, l) => n + (widths[l]! + 1) * out, 0)
+
+// -------------------------------------------------------------------------------------
 // encode
 // -------------------------------------------------------------------------------------
 
-/** The JSON document of a model (plain data: pass it to JSON.stringify). */
-export const encodeModel = (spec: MlpSpec, params: Params): ModelJson => ({
-  format: FORMAT,
-  version: VERSION,
-  spec: { widths: [...spec.widths], activations: [...spec.activations], loss: spec.loss, reduction: spec.reduction },
-  layers: params.map(({ W, b }) => ({ W: M.toRows(W), b: Array.from(b.data) }))
-})
+/**
+ * The JSON document of a model (plain data: pass it to JSON.stringify). Left names the first entry that is not a
+ * finite number (JSON would write ±Infinity and NaN as null, a file no decoder accepts back).
+ */
+export const encodeModel = (spec: MlpSpec, params: Params): E.Either<string, ModelJson> => {
+  for (let l = 0; l < params.length; l++) {
+    const { W, b } = params[l]!
+    const badW = firstNonFinite(W.data)
+    if (badW >= 0) return E.left(nonFinite(`layers[${l}].W[${Math.floor(badW / W.cols)}][${badW % W.cols}]`, W.data[badW]!))
+    const badB = firstNonFinite(b.data)
+    if (badB >= 0) return E.left(nonFinite(`layers[${l}].b[${badB}]`, b.data[badB]!))
+  }
+  return E.right({
+    format: FORMAT,
+    version: VERSION,
+    spec: { widths: [...spec.widths], activations: [...spec.activations], loss: spec.loss, reduction: spec.reduction },
+    layers: params.map(({ W, b }) => ({ W: M.toRows(W), b: Array.from(b.data) }))
+  })
+}
+
+const firstNonFinite = (data: ArrayLike<number>): number => {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i
+  return -1
+}
+
+const nonFinite = (path: string, v: number): string => `${path} is ${v}: a model file holds finite numbers only`
 
 // -------------------------------------------------------------------------------------
 // decode
@@ -79,52 +115,126 @@ export const encodeModel = (spec: MlpSpec, params: Params): ModelJson => ({
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u)
 
-/** Checks one layer against its expected shape; returns the errors (empty when it fits). */
-const layerErrors = (layer: t.TypeOf<typeof LayerJson>, l: number, out: number, inputs: number): ReadonlyArray<string> => {
-  const errors: Array<string> = []
-  const W = layer.W
-  const cols = W.length === 0 ? 0 : W[0]!.length
-  const ragged = W.findIndex((r) => r.length !== cols)
-  if (ragged >= 0) errors.push(`layers[${l}].W[${ragged}]: expected ${cols} numbers (as W[0]), got ${W[ragged]!.length}`)
-  else if (W.length !== out || cols !== inputs) errors.push(`layers[${l}].W: expected ${out}×${inputs}, got ${W.length}×${cols}`)
-  if (layer.b.length !== out) errors.push(`layers[${l}].b: expected ${out} entries, got ${layer.b.length}`)
-  W.forEach((r, i) =>
-    r.forEach((v, j) => {
-      if (!Number.isFinite(v)) errors.push(`layers[${l}].W[${i}][${j}]: expected a finite number, got ${v}`)
-    })
-  )
-  layer.b.forEach((v, i) => {
-    if (!Number.isFinite(v)) errors.push(`layers[${l}].b[${i}]: expected a finite number, got ${v}`)
-  })
-  return errors
+/** Problems found so far, at most MAX_ERRORS; `full` once no more are wanted. */
+class Problems {
+  readonly list: Array<string> = []
+  add(message: string): void {
+    if (this.list.length < MAX_ERRORS) this.list.push(message)
+  }
+  get full(): boolean {
+    return this.list.length >= MAX_ERRORS
+  }
+}
+
+/** Reads an array of `n` finite numbers at `path` into `out` from `offset`; reports the first problems. */
+const readNumbers = (u: unknown, path: string, n: number, what: string, out: Float64Array, offset: number, problems: Problems): boolean => {
+  if (!Array.isArray(u)) {
+    problems.add(`${path}: expected ${what}, got ${describe(u)}`)
+    return false
+  }
+  let ok = true
+  for (let i = 0; i < u.length && i < n && !problems.full; i++) {
+    const v: unknown = u[i]
+    if (typeof v !== 'number') problems.add(`${path}[${i}]: expected number, got ${describe(v)}`)
+    else if (!Number.isFinite(v)) problems.add(`${path}[${i}]: expected a finite number, got ${v}`)
+    else {
+      out[offset + i] = v
+      continue
+    }
+    ok = false
+  }
+  return ok
+}
+
+/** One layer (out × inputs) from its JSON: W an array of `out` rows of `inputs` numbers, b of `out` numbers. */
+const readLayer = (u: unknown, l: number, out: number, inputs: number, problems: Problems): Params[number] | undefined => {
+  const path = `layers[${l}]`
+  if (!isRecord(u)) {
+    problems.add(`${path}: expected an object with W and b, got ${describe(u)}`)
+    return undefined
+  }
+  const W: unknown = u['W']
+  const b: unknown = u['b']
+  const wData = new Float64Array(out * inputs)
+  const bData = new Float64Array(out)
+  let ok = true
+  if (!Array.isArray(W) || (W.length > 0 && !W.every(Array.isArray))) {
+    problems.add(`${path}.W: expected Array<Array<number>>, got ${describe(W)}`)
+    ok = false
+  } else {
+    const cols = W.length === 0 ? 0 : (W[0] as ReadonlyArray<unknown>).length
+    const ragged = W.findIndex((r: ReadonlyArray<unknown>) => r.length !== cols)
+    if (ragged >= 0) problems.add(`${path}.W[${ragged}]: expected ${cols} numbers (as W[0]), got ${(W[ragged] as ReadonlyArray<unknown>).length}`)
+    else if (W.length !== out || cols !== inputs) problems.add(`${path}.W: expected ${out}×${inputs}, got ${W.length}×${cols}`)
+    ok = ragged < 0 && W.length === out && cols === inputs
+    for (let i = 0; i < W.length && i < out && !problems.full; i++) {
+      ok = readNumbers(W[i], `${path}.W[${i}]`, inputs, 'an array of numbers', wData, i * inputs, problems) && ok
+    }
+  }
+  if (!Array.isArray(b)) {
+    problems.add(`${path}.b: expected Array<number>, got ${describe(b)}`)
+    return undefined
+  }
+  if (b.length !== out) problems.add(`${path}.b: expected ${out} entries, got ${b.length}`)
+  ok = readNumbers(b, `${path}.b`, out, 'Array<number>', bData, 0, problems) && b.length === out && ok
+  return ok ? { W: M.unsafeWrap(out, inputs, wData), b: M.unsafeWrap(out, 1, bData) } : undefined
+}
+
+/** The spec, read with its sizes bounded before io-ts looks at it (io-ts collects one error per bad entry). */
+const readSpec = (u: unknown, maxParameters: number): E.Either<ReadonlyArray<string>, MlpSpec> => {
+  if (isRecord(u)) {
+    for (const field of ['widths', 'activations'] as const) {
+      const list: unknown = u[field]
+      if (Array.isArray(list) && list.length > MAX_LAYERS + 1) {
+        return E.left([`spec.${field}: expected at most ${MAX_LAYERS + 1} entries, got ${list.length}`])
+      }
+    }
+  }
+  const decoded = SpecJson.decode(u)
+  if (E.isLeft(decoded)) return E.left(formatErrors(decoded.left).map((e) => (e.startsWith('the document') ? e.replace('the document', 'spec') : `spec.${e}`)))
+  const validated = validateSpec(decoded.right)
+  if (E.isLeft(validated)) return E.left(validated.left.slice(0, MAX_ERRORS).map((e) => `spec.${e}`))
+  const spec = validated.right
+  const count = parameterCount(spec.widths)
+  if (count > maxParameters) {
+    const shown = spec.widths.length > 12 ? `${spec.widths.slice(0, 12).join(', ')}, …` : spec.widths.join(', ')
+    return E.left([`spec.widths: [${shown}] has ${count.toLocaleString('en-US')} parameters, more than the limit of ${maxParameters.toLocaleString('en-US')}`])
+  }
+  return E.right(spec)
+}
+
+export interface DecodeOptions {
+  /** Refuse specs with more parameters than this (default {@link MAX_PARAMETERS}), before reading any layer. */
+  readonly maxParameters?: number
 }
 
 /**
- * A model from untrusted data (parsed JSON). Left lists every problem with its path, e.g.
- * `layers[1].W: expected 1×2, got 2×1`. Never throws.
+ * A model from untrusted data (parsed JSON, or any JavaScript value). Left lists the first problems (at most
+ * MAX_ERRORS) with their paths, e.g. `layers[1].W: expected 1×2, got 2×1`. Total: never throws, whatever it is given
+ * (cycles, BigInt, getters that throw, Proxies), and its work is bounded by the parameter limit, not by the input.
  */
-export const decodeModel = (u: unknown): E.Either<ReadonlyArray<string>, Model> => {
+export const decodeModel = (u: unknown, { maxParameters = MAX_PARAMETERS }: DecodeOptions = {}): E.Either<ReadonlyArray<string>, Model> =>
+  total(
+    () => decodeModelUnguarded(u, maxParameters),
+    (message) => E.left([`the document: ${message}`])
+  )
+
+const decodeModelUnguarded = (u: unknown, maxParameters: number): E.Either<ReadonlyArray<string>, Model> => {
   if (!isRecord(u)) return E.left([`the document: expected a puregrad/mlp model object, got ${Array.isArray(u) ? 'an array' : u === null ? 'null' : typeof u}`])
-  if (u['format'] !== FORMAT) {
-    return E.left([`format: expected "${FORMAT}", got ${JSON.stringify(u['format']) ?? 'nothing'}: this is not a puregrad model file`])
-  }
-  if (u['version'] !== VERSION) {
-    return E.left([`version: expected ${VERSION}, got ${JSON.stringify(u['version']) ?? 'nothing'}: this build reads version ${VERSION} only`])
-  }
-  const decoded = ModelJson.decode(u)
-  if (E.isLeft(decoded)) return E.left(formatErrors(decoded.left))
-  const { spec, layers } = decoded.right
-  const specErrors = validateSpec(spec)
-  if (E.isLeft(specErrors)) return E.left(specErrors.left.map((e) => `spec.${e}`))
-  const expected = spec.widths.length - 1
-  if (layers.length !== expected) {
-    return E.left([`layers: expected ${expected} layers for widths [${spec.widths.join(', ')}], got ${layers.length}`])
-  }
-  const errors = layers.flatMap((layer, l) => layerErrors(layer, l, spec.widths[l + 1]!, spec.widths[l]!))
-  if (errors.length > 0) return E.left(errors)
-  const params: Params = layers.map(({ W, b }) => ({
-    W: M.unsafeFromArray(W.length, W[0]!.length, W.flat()),
-    b: M.unsafeFromArray(b.length, 1, b)
-  }))
-  return E.right({ spec, params })
+  const format: unknown = u['format']
+  if (format !== FORMAT) return E.left([`format: expected "${FORMAT}", got ${describe(format)}: this is not a puregrad model file`])
+  const version: unknown = u['version']
+  if (version !== VERSION) return E.left([`version: expected ${VERSION}, got ${describe(version)}: this build reads version ${VERSION} only`])
+  const spec = readSpec(u['spec'], maxParameters)
+  if (E.isLeft(spec)) return spec
+  const { widths } = spec.right
+  const layers: unknown = u['layers']
+  const expected = widths.length - 1
+  if (!Array.isArray(layers)) return E.left([`layers: expected Array<{ W, b }>, got ${describe(layers)}`])
+  if (layers.length !== expected) return E.left([`layers: expected ${expected} layers for widths [${widths.join(', ')}], got ${layers.length}`])
+  const problems = new Problems()
+  const read: Array<Params[number] | undefined> = []
+  for (let l = 0; l < expected && !problems.full; l++) read.push(readLayer(layers[l], l, widths[l + 1]!, widths[l]!, problems))
+  if (problems.list.length > 0) return E.left(problems.list)
+  return E.right({ spec: spec.right, params: read.map((layer) => layer!) })
 }

@@ -57,4 +57,14 @@ describe('decodeDataset', () => {
   fcTest.prop([fc.anything()])('never throws on garbage', (u) => {
     expect(['Left', 'Right']).toContain(decodeDataset(u)._tag)
   })
+  it('never throws on getters, Proxies or BigInt, and stops at the first bad entry of 10^6', () => {
+    const getter = Object.defineProperty({ y: [[1]] }, 'x', { get: () => { throw new Error('getter') } })
+    const proxy = new Proxy({}, { get: () => { throw new Error('trap') } })
+    expect(decodeDataset(getter)).toEqual(E.left(['the document: reading it threw: getter']))
+    expect(E.isLeft(decodeDataset(proxy))).toBe(true)
+    expect(E.isLeft(decodeDataset({ x: [proxy], y: [[1]] }))).toBe(true)
+    expect(decodeDataset({ x: [[1n]], y: [[1]] })).toEqual(E.left(['x[0][0]: expected number, got the BigInt 1n']))
+    const nulls = { x: Array.from({ length: 1000 }, () => new Array<null>(1000).fill(null)), y: [[1]] }
+    expect(decodeDataset(nulls)).toEqual(E.left(['x[0][0]: expected number, got null']))
+  })
 })

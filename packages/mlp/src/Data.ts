@@ -11,7 +11,7 @@ import type { Matrix } from '@puregrad/tensor/Matrix'
 import type { Key } from '@puregrad/tensor/Random'
 import { foldIn, permutation } from '@puregrad/tensor/Random'
 import type { Batch } from './Mlp.js'
-import { formatErrors } from './errors.js'
+import { describe, total } from './errors.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -82,34 +82,49 @@ export const DatasetJson = t.type({ x: t.array(t.array(t.number)), y: t.array(t.
 export type DatasetJson = t.TypeOf<typeof DatasetJson>
 
 /** Rows (one per example) to a features × N matrix; Left naming the path for empty, ragged or non-finite data. */
-const examplesToColumns = (name: string, rows: ReadonlyArray<ReadonlyArray<number>>): E.Either<string, Matrix> => {
+const examplesToColumns = (name: string, rows: unknown): E.Either<string, Matrix> => {
+  if (!Array.isArray(rows)) return E.left(`${name}: expected Array<Array<number>>, got ${describe(rows)}`)
   if (rows.length === 0) return E.left(`${name}: expected at least one example, got none`)
-  const width = rows[0]!.length
+  const first: unknown = rows[0]
+  if (!Array.isArray(first)) return E.left(`${name}[0]: expected Array<number>, got ${describe(first)}`)
+  const width = first.length
   if (width === 0) return E.left(`${name}[0]: expected at least one number, got none`)
+  const out = new Float64Array(width * rows.length)
   for (let j = 0; j < rows.length; j++) {
-    const r = rows[j]!
+    const r: unknown = rows[j]
+    if (!Array.isArray(r)) return E.left(`${name}[${j}]: expected Array<number>, got ${describe(r)}`)
     if (r.length !== width) return E.left(`${name}[${j}]: expected ${width} numbers (as ${name}[0]), got ${r.length}`)
     for (let i = 0; i < width; i++) {
-      if (!Number.isFinite(r[i])) return E.left(`${name}[${j}][${i}]: expected a finite number, got ${r[i]}`)
+      const v: unknown = r[i]
+      if (typeof v !== 'number') return E.left(`${name}[${j}][${i}]: expected number, got ${describe(v)}`)
+      if (!Number.isFinite(v)) return E.left(`${name}[${j}][${i}]: expected a finite number, got ${v}`)
+      out[i * rows.length + j] = v
     }
   }
-  return E.right(M.makeBy(width, rows.length, (i, j) => rows[j]![i]!))
+  return E.right(M.unsafeWrap(width, rows.length, out))
 }
 
 /**
  * A dataset from untrusted JSON. Left lists the problems with their paths: not an object, non-numbers
- * (`x[2][1]: expected a number, got "a"`), ragged rows, empty data, and x and y example counts that differ.
+ * (`x[2][1]: expected number, got "a"`), ragged rows, empty data, and x and y example counts that differ; the first
+ * problem of x and of y, so the work and the message stay bounded. Total: any input, hostile objects included
+ * (getters that throw, Proxies), gives Left, never an exception.
  */
-export const decodeDataset = (u: unknown): E.Either<ReadonlyArray<string>, Dataset> => {
-  const decoded = DatasetJson.decode(u)
-  if (E.isLeft(decoded)) return E.left(formatErrors(decoded.left))
-  const { x, y } = decoded.right
+export const decodeDataset = (u: unknown): E.Either<ReadonlyArray<string>, Dataset> =>
+  total(
+    () => decodeDatasetUnguarded(u),
+    (message) => E.left([`the document: ${message}`])
+  )
+
+const decodeDatasetUnguarded = (u: unknown): E.Either<ReadonlyArray<string>, Dataset> => {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) return E.left([`the document: expected { x: Array<Array<number>>, y: Array<Array<number>> }, got ${describe(u)}`])
+  const { x, y } = u as Record<string, unknown>
   const errors: Array<string> = []
   const xm = examplesToColumns('x', x)
   const ym = examplesToColumns('y', y)
   if (E.isLeft(xm)) errors.push(xm.left)
   if (E.isLeft(ym)) errors.push(ym.left)
-  if (x.length !== y.length) errors.push(`y: expected ${x.length} examples (as x), got ${y.length}`)
+  if (E.isRight(xm) && E.isRight(ym) && xm.right.cols !== ym.right.cols) errors.push(`y: expected ${xm.right.cols} examples (as x), got ${ym.right.cols}`)
   if (errors.length > 0 || E.isLeft(xm) || E.isLeft(ym)) return E.left(errors)
   return E.right({ x: xm.right, y: ym.right })
 }

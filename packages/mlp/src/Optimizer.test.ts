@@ -37,6 +37,48 @@ describe('first updates by hand (θ = (1, 2, 0.5), g = (0.1, −0.2, 0.3))', () 
     expect(firstUpdate(O.clipByGlobalNorm(1))[0]).toBe(g)
     expect(O.globalNorm(g)).toBeCloseTo(norm, 15)
   })
+  it('clipByGlobalNorm is overflow-safe: 1e200 gradients are clipped, not zeroed; infinite ones keep their direction', () => {
+    const huge: Params = [{ W: M.row([1e200, -2e200]), b: M.column([2e200]) }]
+    expect(O.globalNorm(huge)).toBe(3e200)
+    close(flat(firstUpdate(O.clipByGlobalNorm(3), huge)[0]), [1, -2, 2])
+    // A norm beyond the largest double: still a finite, clipped direction.
+    const beyond: Params = [{ W: M.row([1.5e308, 1.5e308]), b: M.column([1.5e308]) }]
+    expect(O.globalNorm(beyond)).toBe(Infinity)
+    close(flat(firstUpdate(O.clipByGlobalNorm(Math.sqrt(3)), beyond)[0]), [1, 1, 1])
+    const infinite: Params = [{ W: M.row([Infinity, 5]), b: M.column([-Infinity]) }]
+    close(flat(firstUpdate(O.clipByGlobalNorm(2), infinite)[0]), [Math.SQRT2, 0, -Math.SQRT2])
+    expect(flat(firstUpdate(O.clipByGlobalNorm(2), [{ W: M.row([NaN, 5]), b: M.column([1]) }])[0]).every(Number.isNaN)).toBe(true)
+    // Tiny gradients, whose squares underflow, have their true norm.
+    expect(O.globalNorm([{ W: M.row([3e-200, 4e-200]), b: M.column([0]) }])).toBeCloseTo(5e-200, 210)
+  })
+  it.each<[string, () => unknown, RegExp]>([
+    ['sgd(NaN)', () => O.sgd(NaN), /scaleByLearningRate: the learning rate must be a finite number ≥ 0, got NaN/],
+    ['sgd(-1)', () => O.sgd(-1), /the learning rate must be a finite number ≥ 0, got -1/],
+    ['adam(Infinity)', () => O.adam(Infinity), /the learning rate must be/],
+    ['a negative max norm', () => O.clipByGlobalNorm(-1), /clipByGlobalNorm: maxNorm must be a number > 0, got -1/],
+    ['a NaN max norm', () => O.clipByGlobalNorm(NaN), /maxNorm must be a number > 0, got NaN/],
+    ['cosine decay over 0 steps', () => O.cosineDecay({ rate: 0.1, decaySteps: 0 }), /cosineDecay: decaySteps must be a finite number > 0, got 0/],
+    ['exponential decay over 0 steps', () => O.exponentialDecay({ rate: 0.1, decayRate: 0.5, transitionSteps: 0 }), /transitionSteps must be a finite number > 0/],
+    ['momentum of 1', () => O.momentum(0.1, 1), /traceMomentum: decay must be in \[0, 1\), got 1/],
+    ['adam with b2 NaN', () => O.adam(0.1, { b2: NaN }), /scaleByAdam: b2 must be in \[0, 1\), got NaN/],
+    ['negative weight decay', () => O.addDecayedWeights(-0.1), /addDecayedWeights: weightDecay must be a finite number ≥ 0/]
+  ])('%s is a RangeError with a message, not silent NaN', (_, make, message) => {
+    expect(make).toThrow(RangeError)
+    expect(make).toThrow(message)
+  })
+  it('a schedule that gives a non-finite rate is named at the step where it does', () => {
+    const opt = O.sgd((step) => (step < 2 ? 0.1 : NaN))
+    let state = opt.init(theta)
+    state = opt.update(g, state, theta)[1]
+    state = opt.update(g, state, theta)[1]
+    expect(() => opt.update(g, state, theta)).toThrow('scaleByLearningRate: the schedule gave NaN at step 2')
+  })
+  it('adam on gradients of 1e200: g² overflows (documented); clipping first keeps the updates finite and non-zero', () => {
+    const huge: Params = [{ W: M.row([1e200, -1e200]), b: M.column([1e200]) }]
+    expect(flat(firstUpdate(O.adam(0.1), huge)[0])).toEqual([-0, 0, -0])
+    const clipped = O.chain(O.clipByGlobalNorm(1), O.adam(0.1))
+    flat(firstUpdate(clipped, huge)[0]).forEach((u, i) => expect(u).toBeCloseTo([-0.1, 0.1, -0.1][i]!, 7))
+  })
   it('addDecayedWeights(0.01) then sgd(1): −(g + 0.01·θ)', () =>
     close(flat(firstUpdate(O.chain(O.addDecayedWeights(0.01), O.scaleByLearningRate(1)))[0]), [-0.11, 0.18, -0.305]))
   it('applyIfFinite skips non-finite gradients, keeps the inner state and counts the skips', () => {

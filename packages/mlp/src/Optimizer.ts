@@ -44,31 +44,66 @@ export type EmptyState = Readonly<Record<string, never>>
 
 const emptyState: EmptyState = {}
 
+/**
+ * Arguments are checked where an optimizer or schedule is made, so a NaN or a sign error is a RangeError naming the
+ * function and the argument, not a run of silent NaN updates.
+ */
+const check = (where: string, name: string, value: number, ok: (v: number) => boolean, expected: string): number => {
+  if (typeof value !== 'number' || !ok(value)) throw new RangeError(`${where}: ${name} must be ${expected}, got ${String(value)}`)
+  return value
+}
+const finite = (v: number) => Number.isFinite(v)
+const nonNegative = (v: number) => Number.isFinite(v) && v >= 0
+const positive = (v: number) => Number.isFinite(v) && v > 0
+const unitInterval = (v: number) => v >= 0 && v < 1
+
 // -------------------------------------------------------------------------------------
 // schedules
 // -------------------------------------------------------------------------------------
 
-/** The same rate at every step. */
-export const constant =
-  (rate: number): Schedule =>
-  () =>
-    rate
+/** The same rate at every step. Throws RangeError unless `rate` is finite. */
+export const constant = (rate: number): Schedule => {
+  check('constant', 'rate', rate, finite, 'a finite number')
+  return () => rate
+}
 
-/** rate·decayRate^(step / transitionSteps), the exponent floored when `staircase` is true. */
-export const exponentialDecay =
-  ({ rate, decayRate, transitionSteps, staircase = false }: { rate: number; decayRate: number; transitionSteps: number; staircase?: boolean }): Schedule =>
-  (step) => {
+/**
+ * rate·decayRate^(step / transitionSteps), the exponent floored when `staircase` is true. Throws RangeError unless
+ * rate is finite, decayRate finite and > 0, and transitionSteps finite and > 0.
+ */
+export const exponentialDecay = ({
+  rate,
+  decayRate,
+  transitionSteps,
+  staircase = false
+}: {
+  rate: number
+  decayRate: number
+  transitionSteps: number
+  staircase?: boolean
+}): Schedule => {
+  check('exponentialDecay', 'rate', rate, finite, 'a finite number')
+  check('exponentialDecay', 'decayRate', decayRate, positive, 'a finite number > 0')
+  check('exponentialDecay', 'transitionSteps', transitionSteps, positive, 'a finite number > 0')
+  return (step) => {
     const p = step / transitionSteps
     return rate * decayRate ** (staircase ? Math.floor(p) : p)
   }
+}
 
-/** Cosine decay from `rate` to `alpha·rate` over `decaySteps`, then flat: rate·((1 − α)·½(1 + cos(π·min(t, T)/T)) + α). */
-export const cosineDecay =
-  ({ rate, decaySteps, alpha = 0 }: { rate: number; decaySteps: number; alpha?: number }): Schedule =>
-  (step) => {
+/**
+ * Cosine decay from `rate` to `alpha·rate` over `decaySteps`, then flat: rate·((1 − α)·½(1 + cos(π·min(t, T)/T)) + α).
+ * Throws RangeError unless rate is finite, decaySteps finite and > 0, and alpha finite.
+ */
+export const cosineDecay = ({ rate, decaySteps, alpha = 0 }: { rate: number; decaySteps: number; alpha?: number }): Schedule => {
+  check('cosineDecay', 'rate', rate, finite, 'a finite number')
+  check('cosineDecay', 'decaySteps', decaySteps, positive, 'a finite number > 0')
+  check('cosineDecay', 'alpha', alpha, finite, 'a finite number')
+  return (step) => {
     const t = Math.min(step, decaySteps) / decaySteps
     return rate * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * t)) + alpha)
   }
+}
 
 // -------------------------------------------------------------------------------------
 // transformations
@@ -79,13 +114,21 @@ export interface CountState {
 }
 
 /**
- * updates = −rate(step)·updates: the descent direction. A number is a constant schedule.
+ * updates = −rate(step)·updates: the descent direction. A number is a constant schedule, and must be finite and ≥ 0
+ * (RangeError otherwise); a schedule's value is checked at every step (a RangeError names the step where it is not
+ * finite).
  * Applied fused, θ + (−rate·u) is one axpy per leaf: the same products and sums as scale then add, one pass fewer.
  * Its updates are the gradients times −rate(step), which `gradientScale` says (update is written in terms of it).
  */
 export const scaleByLearningRate = (rate: number | Schedule): Optimizer<CountState> => {
+  if (typeof rate !== 'function') check('scaleByLearningRate', 'the learning rate', rate, nonNegative, 'a finite number ≥ 0')
   const schedule = typeof rate === 'number' ? constant(rate) : rate
-  const gradientScale = (state: CountState): readonly [number, CountState] => [-schedule(state.count), { count: state.count + 1 }]
+  const scheduled = typeof rate === 'number' ? schedule : (step: number) => {
+    const r = schedule(step)
+    if (!Number.isFinite(r)) throw new RangeError(`scaleByLearningRate: the schedule gave ${String(r)} at step ${step}`)
+    return r
+  }
+  const gradientScale = (state: CountState): readonly [number, CountState] => [-scheduled(state.count), { count: state.count + 1 }]
   return {
     init: () => ({ count: 0 }),
     update: (grads, state) => {
@@ -106,15 +149,19 @@ export interface TraceState {
 
 /**
  * Momentum (optax.trace): t ← decay·t + g; updates = t, or decay·t + g with Nesterov's look-ahead.
+ * Throws RangeError unless 0 ≤ decay < 1.
  */
-export const traceMomentum = (decay: number, { nesterov = false } = {}): Optimizer<TraceState> => ({
+export const traceMomentum = (decay: number, { nesterov = false } = {}): Optimizer<TraceState> => (
+  check('traceMomentum', 'decay', decay, unitInterval, 'in [0, 1)'),
+  {
   init: (params) => ({ trace: T.map((m) => M.zeros(m.rows, m.cols))(params) }),
   update: (grads, state) => {
     const trace = T.zipWith(state.trace as typeof grads, (g, t) => M.axpy(decay, t)(g))(grads)
     const updates = nesterov ? T.zipWith(trace, (g, t) => M.axpy(decay, t)(g))(grads) : trace
     return [updates, { trace }]
   }
-})
+  }
+)
 
 export interface AdamState {
   readonly count: number
@@ -124,9 +171,18 @@ export interface AdamState {
 
 /**
  * Adam's scaling (Kingma & Ba, 2015): μ ← β₁μ + (1 − β₁)g, ν ← β₂ν + (1 − β₂)g², then with bias correction
- * μ̂ = μ/(1 − β₁ᵗ), ν̂ = ν/(1 − β₂ᵗ): updates = μ̂ / (√ν̂ + ε).
+ * μ̂ = μ/(1 − β₁ᵗ), ν̂ = ν/(1 − β₂ᵗ): updates = μ̂ / (√ν̂ + ε). Throws RangeError unless b1 and b2 are in [0, 1) and
+ * eps is finite and ≥ 0.
+ *
+ * Overflow: g² overflows for |g| above about 1.34e154, making ν infinite and that entry's updates 0 from then on (in
+ * every implementation that squares, optax and PyTorch included). Gradients that large mean the run has diverged;
+ * put `clipByGlobalNorm` first in the chain to bound them.
  */
-export const scaleByAdam = ({ b1 = 0.9, b2 = 0.999, eps = 1e-8 } = {}): Optimizer<AdamState> => ({
+export const scaleByAdam = ({ b1 = 0.9, b2 = 0.999, eps = 1e-8 } = {}): Optimizer<AdamState> => {
+  check('scaleByAdam', 'b1', b1, unitInterval, 'in [0, 1)')
+  check('scaleByAdam', 'b2', b2, unitInterval, 'in [0, 1)')
+  check('scaleByAdam', 'eps', eps, nonNegative, 'a finite number ≥ 0')
+  return {
   init: (params) => {
     const zeros = T.map((m) => M.zeros(m.rows, m.cols))(params)
     return { count: 0, mu: zeros, nu: zeros }
@@ -144,7 +200,8 @@ export const scaleByAdam = ({ b1 = 0.9, b2 = 0.999, eps = 1e-8 } = {}): Optimize
     })(mu)
     return [updates, { count, mu, nu }]
   }
-})
+  }
+}
 
 /** β·m + (1 − β)·gᵖ, entry by entry (p = 1 for the mean, 2 for the uncentred variance). */
 const moment = (g: Matrix, m: Matrix, beta: number, power: 1 | 2): Matrix => {
@@ -156,23 +213,68 @@ const moment = (g: Matrix, m: Matrix, beta: number, power: 1 | 2): Matrix => {
   return M.unsafeWrap(g.rows, g.cols, out)
 }
 
-/** The L2 norm of a whole tree: √(Σ over every leaf and entry of g²). */
-export const globalNorm = (tree: Tree): number => Math.sqrt(T.reduce(0, (acc, m: Matrix) => acc + M.inner(m, m))(tree))
+/**
+ * The L2 norm of a whole tree: √(Σ over every leaf and entry of g²). Overflow-safe: when the plain sum of squares
+ * overflows (|g| beyond about 1e154) or underflows, it is computed again as m·√(Σ (g/m)²) with m the largest |g|, so
+ * finite gradients have a finite norm unless the norm itself exceeds the largest double. An infinite entry gives
+ * Infinity; a NaN gives NaN.
+ */
+export const globalNorm = (tree: Tree): number => {
+  const leaves = T.leaves(tree)
+  const plain = leaves.reduce((acc, m) => acc + M.inner(m, m), 0)
+  if (plain > 2 ** -900 && plain < Infinity) return Math.sqrt(plain)
+  const { largest, root } = scaledNorm(leaves)
+  return largest * root
+}
 
-/** Scales the whole tree by maxNorm/‖g‖ when its global norm exceeds maxNorm, keeping its direction. */
-export const clipByGlobalNorm = (maxNorm: number): Optimizer<EmptyState> => ({
-  init: () => emptyState,
-  update: (grads) => {
-    const norm = globalNorm(grads)
-    return [norm > maxNorm ? T.map(M.scale(maxNorm / norm))(grads) : grads, emptyState]
+/** m = max |g| and √(Σ (g/m)²) (in [1, √n]), so that ‖g‖ = m·root without overflow; root is 1 when m is 0 or not finite. */
+const scaledNorm = (leaves: ReadonlyArray<Matrix>): { readonly largest: number; readonly root: number } => {
+  let largest = 0
+  for (const m of leaves) {
+    for (let i = 0; i < m.data.length; i++) {
+      const a = Math.abs(m.data[i]!)
+      if (!(a <= largest)) largest = a // NaN sticks
+    }
   }
-})
+  if (largest === 0 || !Number.isFinite(largest)) return { largest, root: 1 }
+  let sum = 0
+  for (const m of leaves) for (let i = 0; i < m.data.length; i++) sum += (m.data[i]! / largest) ** 2
+  return { largest, root: Math.sqrt(sum) }
+}
 
-/** updates = g + λ·params: L2 weight decay, to place before the learning-rate scaling. */
-export const addDecayedWeights = (weightDecay: number): Optimizer<EmptyState> => ({
-  init: () => emptyState,
-  update: (grads, state, params) => [T.zipWith(params, (g, p) => M.axpy(weightDecay, p)(g))(grads), state]
-})
+/**
+ * Scales the whole tree by maxNorm/‖g‖ when its global norm exceeds maxNorm, keeping its direction. Finite gradients
+ * are always clipped to a finite result, however large (1e200, or a norm beyond the largest double). With infinite
+ * entries the direction is the limit of g/‖g‖: ±maxNorm/√k on each of the k infinite entries, 0 elsewhere. A NaN
+ * entry makes every update NaN (`applyIfFinite` skips such steps). Throws RangeError unless maxNorm > 0 (a negative
+ * one would reverse the direction).
+ */
+export const clipByGlobalNorm = (maxNorm: number): Optimizer<EmptyState> => {
+  check('clipByGlobalNorm', 'maxNorm', maxNorm, (v) => v > 0, 'a number > 0')
+  return {
+    init: () => emptyState,
+    update: (grads) => {
+      const norm = globalNorm(grads)
+      if (norm <= maxNorm) return [grads, emptyState]
+      if (norm < Infinity) return [T.map(M.scale(maxNorm / norm))(grads), emptyState]
+      if (Number.isNaN(norm)) return [T.map(M.scale(NaN))(grads), emptyState]
+      const { largest, root } = scaledNorm(T.leaves(grads))
+      if (largest < Infinity) return [T.map(M.map((g) => (g / largest) * (maxNorm / root)))(grads), emptyState]
+      const infinite = T.reduce(0, (n, m: Matrix) => n + m.data.filter((g) => !Number.isFinite(g)).length)(grads)
+      const size = maxNorm / Math.sqrt(infinite)
+      return [T.map(M.map((g) => (g === Infinity ? size : g === -Infinity ? -size : 0)))(grads), emptyState]
+    }
+  }
+}
+
+/** updates = g + λ·params: L2 weight decay, to place before the learning-rate scaling. Throws RangeError unless λ ≥ 0. */
+export const addDecayedWeights = (weightDecay: number): Optimizer<EmptyState> => {
+  check('addDecayedWeights', 'weightDecay', weightDecay, nonNegative, 'a finite number ≥ 0')
+  return {
+    init: () => emptyState,
+    update: (grads, state, params) => [T.zipWith(params, (g, p) => M.axpy(weightDecay, p)(g))(grads), state]
+  }
+}
 
 export interface ApplyIfFiniteState<S> {
   readonly inner: S

@@ -140,4 +140,24 @@ describe('fold and scan', () => {
     expect(result.left.message).toMatch(/^the loss became (NaN|Infinity) at step 3/)
     expect([...T.scan(linear, O.sgd(0.01))(s0, [small, huge, small, small])].length).toBe(2)
   })
+  it('parameters that become non-finite are divergence too, at the last step as well (the loss was still finite)', () => {
+    // lr 1.7e308: the first update overflows the bias to ±Infinity, while the loss it started from was finite.
+    const wild = O.sgd(1.7e308)
+    const s0 = T.initialState(wild)(I.init(I.standardNormal)(key(1), notebookXor))
+    for (const steps of [1, 5]) {
+      const result = T.train(notebookXor, wild)(s0, repeat(xor, steps))
+      expect(E.isLeft(result)).toBe(true)
+      if (E.isRight(result)) return
+      expect([result.left.cause, result.left.step, result.left.last.step]).toEqual(['parameters', 1, 0])
+      expect(Number.isFinite(result.left.loss)).toBe(true)
+      expect(result.left.message).toMatch(/^the parameters became non-finite at step 1/)
+    }
+    expect([...T.scan(notebookXor, wild)(s0, repeat(xor, 5))].length).toBe(1)
+  })
+  it('a non-finite loss at the first step blames the data or the starting parameters, not the learning rate', () => {
+    const linear = uniform([2, 1], 'identity', 'meanSquaredError', 'sum')
+    const s0 = T.initialState(opt)(I.init(I.glorotUniform)(key(1), linear))
+    const result = T.train(linear, O.sgd(0.01))(s0, [{ x: M.fill(2, 4, 1e200), y: xor.y }])
+    expect(E.isLeft(result) && result.left.message).toMatch(/^the loss was Infinity at the starting parameters \(step 1, before any update\): check the data/)
+  })
 })

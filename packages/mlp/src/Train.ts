@@ -6,6 +6,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
+import * as M from '@puregrad/tensor/Matrix'
+import * as Tree from '@puregrad/tensor/Tree'
 import type { Batch, Params } from './Mlp.js'
 import { gradientStep, lossAndGradients } from './Mlp.js'
 import type { Optimizer } from './Optimizer.js'
@@ -26,9 +28,14 @@ export interface TrainState<S> {
   readonly loss: number | null
 }
 
-/** Training met a NaN or infinite loss: `last` is the last state whose loss was finite (or the initial state). */
+/**
+ * Training diverged: the loss at step `step` was not finite, or (`cause: 'parameters'`) the update of that step left a
+ * parameter that is not finite while the loss it started from still was. `last` is the last state whose loss and
+ * parameters were all finite (the initial state when the first step diverged).
+ */
 export interface NonFiniteLoss<S> {
   readonly _tag: 'NonFiniteLoss'
+  readonly cause: 'loss' | 'parameters'
   readonly step: number
   readonly loss: number
   readonly last: TrainState<S>
@@ -73,8 +80,8 @@ export const step = <S>(spec: MlpSpec, optimizer: Optimizer<S>): ((state: TrainS
 }
 
 /**
- * The states after each batch, lazily (a generator: iterate it once). It ends after the first state whose loss
- * is not finite, so a consumer never trains on from NaN parameters.
+ * The states after each batch, lazily (a generator: iterate it once). It ends after the first state whose loss or
+ * parameters are not finite, so a consumer never trains on from NaN or infinite parameters.
  */
 export const scan =
   <S>(spec: MlpSpec, optimizer: Optimizer<S>) =>
@@ -84,36 +91,50 @@ export const scan =
     for (const batch of batches) {
       state = next(state, batch)
       yield state
-      if (!Number.isFinite(state.loss)) return
+      if (!Number.isFinite(state.loss) || !finiteParams(state)) return
     }
   }
 
 /**
- * The fold of `step` over the batches: Right(final state), or Left(NonFiniteLoss) naming the step where the loss
- * stopped being finite, with the last good state.
+ * The fold of `step` over the batches: Right(final state), or Left(NonFiniteLoss) naming the step where the loss or
+ * the parameters stopped being finite, with the last good state.
  */
 export const train =
   <S>(spec: MlpSpec, optimizer: Optimizer<S>) =>
   (state0: TrainState<S>, batches: Iterable<Batch>): E.Either<NonFiniteLoss<S>, TrainState<S>> =>
     finish(state0, scan(spec, optimizer)(state0, batches))
 
-/** Runs a sequence of states to its end: Right(last state) or Left(NonFiniteLoss). */
+const finiteParams = (state: TrainState<unknown>): boolean => Tree.leaves(state.params).every(M.allFinite)
+
+/**
+ * Runs a sequence of states to its end: Right(last state), or Left(NonFiniteLoss) at the first state whose loss is
+ * not finite, or when the last state's parameters are not all finite (`scan` ends at the first such state, so that is
+ * where a scan stops; `train` never returns Right with a non-finite parameter, the last step included).
+ */
 export const finish = <S>(state0: TrainState<S>, states: Iterable<TrainState<S>>): E.Either<NonFiniteLoss<S>, TrainState<S>> => {
+  let good = state0
   let last = state0
   for (const s of states) {
-    if (s.loss !== null && !Number.isFinite(s.loss)) {
-      return E.left({
-        _tag: 'NonFiniteLoss',
-        step: s.step,
-        loss: s.loss,
-        last,
-        message: `the loss became ${s.loss} at step ${s.step}; try a smaller learning rate or gradient clipping`
-      })
-    }
+    if (s.loss !== null && !Number.isFinite(s.loss)) return E.left(diverged('loss', s, last))
+    good = last
     last = s
   }
-  return E.right(last)
+  return last === state0 || finiteParams(last) ? E.right(last) : E.left(diverged('parameters', last, good))
 }
+
+const diverged = <S>(cause: 'loss' | 'parameters', s: TrainState<S>, last: TrainState<S>): NonFiniteLoss<S> => ({
+  _tag: 'NonFiniteLoss',
+  cause,
+  step: s.step,
+  loss: s.loss ?? NaN,
+  last,
+  message:
+    cause === 'parameters'
+      ? `the parameters became non-finite at step ${s.step} (the loss before the update was ${s.loss}); try a smaller learning rate or gradient clipping`
+      : s.step === last.step + 1 && last.loss === null
+        ? `the loss was ${s.loss} at the starting parameters (step ${s.step}, before any update): check the data and the initial parameters`
+        : `the loss became ${s.loss} at step ${s.step}; try a smaller learning rate or gradient clipping`
+})
 
 // -------------------------------------------------------------------------------------
 // consumers

@@ -8,6 +8,10 @@ const error = (argv: ReadonlyArray<string>): string => {
 }
 
 describe('parseArgs', () => {
+  it('takes paths exactly as given, blanks included', () => {
+    const r = parseArgs(['--save', ' m.json ', '--report', ' r.html'])
+    expect(E.isRight(r) && [r.right.save, r.right.report]).toEqual([' m.json ', ' r.html'])
+  })
   it('defaults to the notebook recipe', () => {
     const r = parseArgs([])
     expect(E.isRight(r) && { ...r.right, given: undefined }).toEqual({
@@ -54,7 +58,13 @@ describe('parseArgs', () => {
     [['seven'], 'unexpected argument "seven" (flags start with --; see --help)'],
     [['--load', 'm.json', '--hidden', '4'], '--hidden cannot be combined with --load: the model file fixes the network'],
     [['--sweep', '10', '--save', 'm.json'], '--save cannot be combined with --sweep'],
-    [['--sweep', '0'], '--sweep: expected an integer in [1, 100000], got "0"']
+    [['--sweep', '0'], '--sweep: expected an integer in [1, 100000], got "0"'],
+    [['--sweep', '10', '--report', 'r.svg'], '--report cannot be combined with --sweep'],
+    [['--load', 'm.json', '--seed', '3'], '--seed cannot be combined with --load: the model file holds the parameters a seed would draw'],
+    [['--SEED', '3'], 'unknown flag --SEED (see --help; did you mean --seed?)'],
+    [['--se\ned'], 'unknown flag --"se\\ned" (see --help)'],
+    [['--hidden', Array(65).fill('1').join(',')], '--hidden: at most 64 hidden layers, got 65'],
+    [['--hidden', '1024,1024,1024'], '--hidden: this network has 2,103,297 parameters, more than the limit of 2,000,000']
   ])('%j is a usage error: %s', (argv, message) => {
     expect(error(argv)).toBe(message)
   })

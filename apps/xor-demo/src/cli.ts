@@ -7,6 +7,8 @@ import * as t from 'io-ts'
 import * as Act from '@puregrad/grad/Activation'
 import type { ActivationName } from '@puregrad/grad/Activation'
 import type { Reduction } from '@puregrad/grad/Loss'
+import { parameterCount } from '@puregrad/mlp/Codec'
+import { MAX_MODEL_BYTES } from './files.js'
 import * as Init from '@puregrad/mlp/Init'
 import type { InitName } from '@puregrad/mlp/Init'
 
@@ -58,12 +60,13 @@ export class UsageError extends Error {
 // codecs for flag values (strings from argv)
 // -------------------------------------------------------------------------------------
 
-const fromString = <A>(name: string, parse: (s: string) => A | undefined): t.Type<A, string, unknown> =>
+/** A flag value decoded by `parse`; numbers and names forgive surrounding blanks, paths are taken exactly as given. */
+const fromString = <A>(name: string, parse: (s: string) => A | undefined, { trim = true } = {}): t.Type<A, string, unknown> =>
   new t.Type<A, string, unknown>(
     name,
     (_): _ is A => false,
     (u, c) => {
-      const parsed = typeof u === 'string' ? parse(u.trim()) : undefined
+      const parsed = typeof u === 'string' ? parse(trim ? u.trim() : u) : undefined
       return parsed === undefined ? t.failure(u, c, name) : t.success(parsed)
     },
     String
@@ -83,7 +86,16 @@ const positiveNumber = fromString('a positive number', (s) => {
   return Number.isFinite(n) && n > 0 ? n : undefined
 })
 
-/** "2" or "4,4": hidden layer widths, each a positive integer up to 1024. */
+/** The most hidden layers --hidden takes. */
+export const MAX_HIDDEN_LAYERS = 64
+
+/**
+ * The most weights and biases a network may have, from --hidden or from --load: the model file (about 30 bytes a
+ * parameter as written) then stays far below the file cap and V8's longest string. --hidden 1024,1024 has 1,053,697.
+ */
+export const MAX_PARAMETERS = 2_000_000
+
+/** "2" or "4,4": hidden layer widths, each a positive integer up to 1024 (how many: see MAX_HIDDEN_LAYERS). */
 const widthList = fromString('a comma-separated list of widths in [1, 1024], e.g. 2 or 4,4', (s) => {
   const parts = s.split(',').map((p) => p.trim())
   const widths = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN))
@@ -104,9 +116,9 @@ const valueFlags = {
   reduction: oneOf<Reduction>(['sum', 'mean']),
   restarts: integerIn('an integer in [0, 1000]', 0, 1000),
   sweep: integerIn('an integer in [1, 100000]', 1, 100_000),
-  save: fromString('a file path', (s) => (s === '' ? undefined : s)),
-  load: fromString('a file path', (s) => (s === '' ? undefined : s)),
-  report: fromString('a file path ending in .svg or .html', (s) => (/\.(svg|html?)$/i.test(s) ? s : undefined))
+  save: fromString('a file path', (s) => (s === '' ? undefined : s), { trim: false }),
+  load: fromString('a file path', (s) => (s === '' ? undefined : s), { trim: false }),
+  report: fromString('a file path ending in .svg or .html', (s) => (/\.(svg|html?)$/i.test(s) ? s : undefined), { trim: false })
 } as const
 
 const booleanFlags = ['json', 'quiet', 'help'] as const
@@ -118,6 +130,9 @@ type ValueFlag = keyof typeof valueFlags
 // -------------------------------------------------------------------------------------
 
 const describe = (u: unknown): string => JSON.stringify(u)
+
+/** A flag name as typed, shortened and with control characters escaped by JSON when it is not plain. */
+const describeName = (name: string): string => (/^[\w-]{1,40}$/.test(name) ? name : JSON.stringify(name.slice(0, 40)))
 
 /**
  * Decodes argv (without node and the script). Accepts `--flag value` and `--flag=value`, and `-h`.
@@ -132,7 +147,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): E.Either<UsageError, Opt
       flags.add('help')
       continue
     }
-    const match = /^--([a-z]+)(?:=(.*))?$/s.exec(arg)
+    const match = /^--([^=]+)(?:=(.*))?$/s.exec(arg)
     if (match === null) return E.left(new UsageError(`unexpected argument ${describe(arg)} (flags start with --; see --help)`))
     const [, name, inline] = match as unknown as [string, string, string | undefined]
     if ((booleanFlags as ReadonlyArray<string>).includes(name)) {
@@ -140,7 +155,11 @@ export const parseArgs = (argv: ReadonlyArray<string>): E.Either<UsageError, Opt
       flags.add(name)
       continue
     }
-    if (!Object.hasOwn(valueFlags, name)) return E.left(new UsageError(`unknown flag --${name} (see --help)`))
+    if (!Object.hasOwn(valueFlags, name)) {
+      const lower = name.toLowerCase()
+      const hint = lower !== name && (Object.hasOwn(valueFlags, lower) || (booleanFlags as ReadonlyArray<string>).includes(lower)) ? `; did you mean --${lower}?` : ''
+      return E.left(new UsageError(`unknown flag --${describeName(name)} (see --help${hint})`))
+    }
     if (raw.has(name)) return E.left(new UsageError(`--${name} is given twice`))
     const value = inline ?? argv[++i]
     if (value === undefined || (inline === undefined && value.startsWith('--'))) {
@@ -159,14 +178,23 @@ export const parseArgs = (argv: ReadonlyArray<string>): E.Either<UsageError, Opt
 
   const given = new Set([...raw.keys(), ...flags])
   if (raw.has('load')) {
-    const fixed = ['hidden', 'activation', 'init', 'reduction', 'restarts'].filter((f) => raw.has(f))
+    const fixed = ['hidden', 'activation', 'init', 'reduction', 'restarts', 'seed'].filter((f) => raw.has(f))
     if (fixed.length > 0) {
-      return E.left(new UsageError(`--${fixed[0]} cannot be combined with --load: the model file fixes the network`))
+      const why = fixed[0] === 'seed' ? 'the model file holds the parameters a seed would draw' : 'the model file fixes the network'
+      return E.left(new UsageError(`--${fixed[0]} cannot be combined with --load: ${why}`))
     }
   }
   if (raw.has('sweep')) {
-    const single = ['load', 'save', 'restarts'].filter((f) => raw.has(f))
+    const single = ['load', 'save', 'report', 'restarts'].filter((f) => raw.has(f))
     if (single.length > 0) return E.left(new UsageError(`--${single[0]} cannot be combined with --sweep`))
+  }
+  const hidden = decoded['hidden'] as ReadonlyArray<number> | undefined
+  if (hidden !== undefined && hidden.length > MAX_HIDDEN_LAYERS) {
+    return E.left(new UsageError(`--hidden: at most ${MAX_HIDDEN_LAYERS} hidden layers, got ${hidden.length}`))
+  }
+  if (hidden !== undefined && parameterCount([2, ...hidden, 1]) > MAX_PARAMETERS) {
+    const count = parameterCount([2, ...hidden, 1]).toLocaleString('en-US')
+    return E.left(new UsageError(`--hidden: this network has ${count} parameters, more than the limit of ${MAX_PARAMETERS.toLocaleString('en-US')}`))
   }
   const pick = <K extends ValueFlag, D>(name: K, fallback: D) => (decoded[name] ?? fallback) as D
 
@@ -191,6 +219,8 @@ export const parseArgs = (argv: ReadonlyArray<string>): E.Either<UsageError, Opt
   })
 }
 
+const MAX_MODEL_MIB = MAX_MODEL_BYTES / 2 ** 20
+
 export const helpText = `xor-demo: train a small sigmoid network to learn XOR, as in the notebook, with puregrad.
 
 Usage: xor-demo [options]
@@ -203,24 +233,33 @@ Training
   --seed N          seed of the initial parameters (default ${defaults.seed})
   --steps N         full-batch training steps (default ${defaults.steps}); 0 with --load only predicts
   --lr X            learning rate (default ${defaults.lr})
-  --hidden W[,W…]   hidden layer widths, e.g. 2 or 4,4 (default ${defaults.hidden.join(',')})
+  --hidden W[,W…]   hidden layer widths, e.g. 2 or 4,4 (default ${defaults.hidden.join(',')}): each in [1, 1024], at most
+                    ${MAX_HIDDEN_LAYERS} layers and ${MAX_PARAMETERS.toLocaleString('en-US')} parameters in all (--hidden 1024,1024 has 1,053,697)
   --activation A    hidden activation: sigmoid, tanh, relu, leakyRelu, identity, softplus (default ${defaults.activation});
                     the output layer is always a sigmoid
   --init I          standardNormal, glorotUniform or heNormal (default ${defaults.init})
   --optimizer O     sgd, momentum or adam (default ${defaults.optimizer})
   --reduction R     sum or mean: how the loss adds up the four examples (default ${defaults.reduction})
   --restarts K      while a run ends stuck, retry up to K times with fresh keys split from the seed
-  --sweep N         train seeds seed … seed+N−1 and report how many converge
+  --sweep N         train seeds seed … seed+N−1 and report how many converge (with --json: every seed's loss
+                    and verdict); not with --save, --report, --load or --restarts
 
 Files
-  --save FILE       write the trained model (puregrad/mlp JSON), atomically
-  --load FILE       start from a saved model; continue training with the options given
+  --save FILE       write the trained model (puregrad/mlp JSON)
+  --load FILE       start from a saved model (a regular file of at most ${MAX_MODEL_MIB} MiB and ${MAX_PARAMETERS.toLocaleString('en-US')}
+                    parameters); continue training with the options given (not with --seed or architecture flags)
   --report FILE     write the loss curve and decision boundary as .svg or .html
+
+  Outputs are checked before training: a symlink is written through to its target, any other existing file that
+  is not a regular file (directory, FIFO, device, socket) is refused, and a temporary is created and removed beside
+  the target. --save and --report must name different files, and neither the --load file. Each file is written to
+  a temporary .NAME.tmp-PID-RANDOM, fsync'ed and renamed over the target, keeping the target's mode; temporaries
+  left by a killed run are removed by the next write to that target. Paths are taken exactly as given.
 
 Output
   --json            print one JSON document on stdout and nothing else
   --quiet           print only the results (no progress)
   -h, --help        show this help
 
-Exit status: 0 on success (also when a run ends stuck: it says so), 1 when a file cannot be read or written,
-2 for a usage error.`
+Exit status: 0 on success (also when a run ends stuck: it says so), 1 when a file cannot be read or written, when
+training diverges or when the results cannot be printed (a full disk), 2 for a usage error.`

@@ -4,18 +4,11 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { appDir, cli, run } from './testing/spawn.js'
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..')
-const cli = join(appDir, 'dist', 'main.js')
 const root = join(appDir, '..', '..')
-
-const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 interface Doc {
   spec: { widths: Array<number>; activations: Array<string>; loss: string; reduction: string }

@@ -16,10 +16,14 @@ export interface Progress {
 const BAR_WIDTH = 24
 const REDRAW_MS = 80
 
-const rate = (steps: number, ms: number): string => (ms > 0 ? `${Math.round((steps * 1000) / ms).toLocaleString('en-US')} steps/s` : '')
+const rate = (count: number, ms: number, unit: string): string =>
+  ms > 0 ? `${(count * 1000 / ms).toLocaleString('en-US', { maximumFractionDigits: count * 1000 / ms < 10 ? 1 : 0 })} ${unit}s/s` : ''
 
-/** A progress display writing through `write` (stdout in the app, a buffer in tests). */
-export const progress = (mode: ProgressMode, total: number, write: (s: string) => void, label = ''): Progress => {
+/**
+ * A progress display writing through `write` (stdout in the app, a buffer in tests). `label` prefixes each line (a
+ * restart's number); `unit` names what is counted ('step', or 'run' for a sweep).
+ */
+export const progress = (mode: ProgressMode, total: number, write: (s: string) => void, label = '', unit = 'step'): Progress => {
   if (mode === 'off' || total === 0) return { update: () => undefined, done: () => undefined }
   const start = performance.now()
   if (mode === 'lines') {
@@ -27,7 +31,7 @@ export const progress = (mode: ProgressMode, total: number, write: (s: string) =
     return {
       update: (step, loss) => {
         if (step % every === 0 || step === total) {
-          write(`${label}step ${step}/${total}  loss ${loss.toFixed(6)}  ${rate(step, performance.now() - start)}\n`)
+          write(`${label}${unit} ${step}/${total}  loss ${loss.toFixed(6)}  ${rate(step, performance.now() - start, unit)}\n`)
         }
       },
       done: () => undefined
@@ -41,7 +45,7 @@ export const progress = (mode: ProgressMode, total: number, write: (s: string) =
       last = now
       const filled = Math.round((step / total) * BAR_WIDTH)
       const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled)
-      write(`\r\x1b[K${label}${bar} step ${step}/${total}  loss ${loss.toFixed(6)}  ${rate(step, now - start)}`)
+      write(`\r\x1b[K${label}${bar} ${unit} ${step}/${total}  loss ${loss.toFixed(6)}  ${rate(step, now - start, unit)}`)
     },
     done: () => write('\r\x1b[K')
   }

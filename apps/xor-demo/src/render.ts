@@ -4,10 +4,9 @@
  */
 import * as M from '@puregrad/tensor/Matrix'
 import type { Params } from '@puregrad/mlp/Mlp'
-import { predict } from '@puregrad/mlp/Mlp'
 import type { MlpSpec } from '@puregrad/mlp/Spec'
 import type { Outcome } from './run.js'
-import { CONVERGED_WITHIN, INPUTS, TARGETS } from './run.js'
+import { CONVERGED_WITHIN, INPUTS, TARGETS, predictOver } from './run.js'
 import type { SweepReport } from './sweep.js'
 import { quantile } from './sweep.js'
 
@@ -76,7 +75,7 @@ export const decisionMap = (spec: MlpSpec, params: Params, style: Style, cols = 
     const r = Math.floor(k / cols)
     return i === 0 ? c / (cols - 1) : 1 - r / (rows - 1)
   })
-  const out = predict(spec, params)(grid).data
+  const out = predictOver(spec, params, grid)
   const lines = Array.from({ length: rows }, (_, r) => {
     let line = ''
     for (let c = 0; c < cols; c++) {
@@ -117,12 +116,12 @@ export const verdictText = (outcome: Outcome, style: Style): string => {
 
 const maxError = (o: Outcome): number => Math.max(...o.outputs.map((v, i) => Math.abs(v - TARGETS[i]!)))
 
-/** The full text report of one run. */
-export const runReport = (outcome: Outcome, seconds: number, seed: number, style: Style): string => {
+/** The full text report of one run; `origin` says where the parameters came from ("seed 1", "loaded from m.json"). */
+export const runReport = (outcome: Outcome, seconds: number, origin: string, style: Style): string => {
   const rate = outcome.steps > 0 && seconds > 0 ? `, ${Math.round(outcome.steps / seconds).toLocaleString('en-US')} steps/s` : ''
   const attempt = outcome.attempt > 0 ? ` (restart ${outcome.attempt})` : ''
   const lines = [
-    style.bold(`XOR with widths [${outcome.spec.widths.join(', ')}], seed ${seed}${attempt}`),
+    style.bold(`XOR with widths [${outcome.spec.widths.join(', ')}], ${origin}${attempt}`),
     '',
     predictionsTable(outcome.outputs, style),
     '',

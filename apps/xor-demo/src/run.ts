@@ -15,6 +15,7 @@ import * as O from '@puregrad/mlp/Optimizer'
 import type { MlpSpec } from '@puregrad/mlp/Spec'
 import * as T from '@puregrad/mlp/Train'
 import type { Options } from './cli.js'
+import { lossRecorder } from './history.js'
 
 // -------------------------------------------------------------------------------------
 // the problem
@@ -77,7 +78,9 @@ export interface Outcome {
   /** Loss of the last step, or the loss at the loaded parameters when no step ran. */
   readonly loss: number
   readonly steps: number
+  /** The loss at steps lossStride, 2·lossStride, … : every step of short runs, a bounded sample of long ones. */
   readonly losses: ReadonlyArray<number>
+  readonly lossStride: number
   readonly outputs: ReadonlyArray<number>
   readonly verdict: Verdict
   /** Which attempt produced this outcome: 0 for the first, r for the r-th restart. */
@@ -90,6 +93,25 @@ export interface Diverged {
 
 const outputsOf = (spec: MlpSpec, params: Params): ReadonlyArray<number> => Array.from(predict(spec, params)(xor.x).data)
 
+/** Entries of the widest layer's output a chunk of `predictOver` may hold: 2^23 doubles, 64 MiB. */
+const CHUNK_ENTRIES = 2 ** 23
+
+/**
+ * The network's outputs (one row) at the columns of `points` (2 × N), a chunk of columns at a time so that no layer's
+ * output exceeds CHUNK_ENTRIES: a 900,000-wide hidden layer over a 615-point map would otherwise need 4 GiB at once.
+ */
+export const predictOver = (spec: MlpSpec, params: Params, points: M.Matrix, chunkEntries = CHUNK_ENTRIES): Float64Array => {
+  const widest = Math.max(...spec.widths)
+  const chunk = Math.max(1, Math.floor(chunkEntries / widest))
+  const out = new Float64Array(points.cols)
+  for (let from = 0; from < points.cols; from += chunk) {
+    const n = Math.min(chunk, points.cols - from)
+    const part = M.makeBy(2, n, (i, j) => points.data[i * points.cols + from + j]!)
+    out.set(predict(spec, params)(part).data, from)
+  }
+  return out
+}
+
 /** Trains from params0 for `steps` full-batch steps, calling `onStep` after each. */
 export const trainFrom = (
   spec: MlpSpec,
@@ -100,11 +122,11 @@ export const trainFrom = (
 ): E.Either<Diverged, Outcome> => {
   const optimizer = optimizerOf(options)
   const state0 = T.initialState(optimizer)(params0)
-  const losses: Array<number> = []
+  const recorder = lossRecorder()
   const states = pipe(
     T.scan(spec, optimizer)(state0, repeat(xor, options.steps)),
     T.tap((s) => {
-      losses.push(s.loss!)
+      recorder.add(s.loss!)
       onStep(s)
     })
   )
@@ -113,12 +135,14 @@ export const trainFrom = (
     E.mapLeft((e) => ({ message: `training diverged: ${e.message}` })),
     E.map((final) => {
       const outputs = outputsOf(spec, final.params)
+      const { losses, stride } = recorder.history()
       return {
         spec,
         params: final.params,
         loss: final.loss ?? loss(spec)(final.params, xor),
         steps: final.step,
         losses,
+        lossStride: stride,
         outputs,
         verdict: verdictOf(outputs),
         attempt
@@ -134,15 +158,29 @@ export const attemptKey = (seed: number, attempt: number) => (attempt === 0 ? ke
 export const initialParams = (spec: MlpSpec, options: Pick<Options, 'seed' | 'init'>, attempt: number): Params =>
   Init.init(Init.byName[options.init])(attemptKey(options.seed, attempt), spec)
 
-/** Trains fresh networks until one does not end stuck, at most 1 + restarts times; returns the last outcome. */
+/**
+ * The loss of a loaded model on XOR, checked before any step: a model whose loss is not finite is refused the same
+ * way whether it would be trained or only evaluated (--steps 0).
+ */
+export const checkLoaded = (spec: MlpSpec, params: Params): E.Either<Diverged, void> => {
+  const at = loss(spec)(params, xor)
+  return Number.isFinite(at)
+    ? E.right(undefined)
+    : E.left({ message: `the loss of this model on XOR is ${at}, not a finite number, before any update: its outputs saturate on these inputs, so it can be neither evaluated nor trained` })
+}
+
+/**
+ * Trains fresh networks until one does not end stuck, at most 1 + restarts times; returns the last outcome.
+ * `onStepOf(attempt)` gives the step callback of each attempt (so progress can say which restart it shows).
+ */
 export const trainWithRestarts = (
   options: Options,
-  onStep: (state: T.TrainState<unknown>, attempt: number) => void
+  onStepOf: (attempt: number) => (state: T.TrainState<unknown>) => void
 ): E.Either<Diverged, Outcome> => {
   const spec = specOf(options)
   let result: E.Either<Diverged, Outcome> = E.left({ message: 'no attempt ran' })
   for (let attempt = 0; attempt <= options.restarts; attempt++) {
-    result = trainFrom(spec, initialParams(spec, options, attempt), options, (s) => onStep(s, attempt), attempt)
+    result = trainFrom(spec, initialParams(spec, options, attempt), options, onStepOf(attempt), attempt)
     if (E.isLeft(result) || result.right.verdict !== 'stuck') return result
   }
   return result

@@ -3,9 +3,8 @@
  * or an HTML page that embeds it. Pure string building; main.ts writes the file atomically.
  */
 import * as M from '@puregrad/tensor/Matrix'
-import { predict } from '@puregrad/mlp/Mlp'
 import type { Outcome } from './run.js'
-import { INPUTS, TARGETS } from './run.js'
+import { INPUTS, TARGETS, predictOver } from './run.js'
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
@@ -23,8 +22,8 @@ const colour = (p: number): string => {
 const PANEL = 260
 const PAD = 40
 
-/** The loss curve (log₁₀ scale) as a polyline in a PANEL-high box, `width` wide. */
-const lossPanel = (losses: ReadonlyArray<number>, width: number): string => {
+/** The loss curve (log₁₀ scale) as a polyline in a PANEL-high box, `width` wide, over `steps` steps. */
+const lossPanel = (losses: ReadonlyArray<number>, steps: number, width: number): string => {
   const logs = losses.map((l) => Math.log10(Math.max(l, 1e-12)))
   // reduce, not Math.min(...logs): a spread of millions of steps would overflow the call stack.
   const lo = Math.floor(logs.reduce((a, b) => Math.min(a, b), Infinity))
@@ -38,11 +37,11 @@ const lossPanel = (losses: ReadonlyArray<number>, width: number): string => {
     .join('')
   return [
     `<g id="loss-panel">`,
-    `<text x="${PAD}" y="8" font-weight="bold">loss (log scale) over ${logs.length} steps</text>`,
+    `<text x="${PAD}" y="8" font-weight="bold">loss (log scale) over ${steps} steps</text>`,
     `<line x1="${PAD}" y1="10" x2="${PAD}" y2="${PANEL - 30}" stroke="#888"/>`,
     `<line x1="${PAD}" y1="${PANEL - 30}" x2="${width - 10}" y2="${PANEL - 30}" stroke="#888"/>`,
     ticks,
-    `<text x="${width - 10}" y="${PANEL - 14}" text-anchor="end">step ${logs.length}</text>`,
+    `<text x="${width - 10}" y="${PANEL - 14}" text-anchor="end">step ${steps}</text>`,
     logs.length > 0 ? `<polyline id="loss-curve" fill="none" stroke="#c0392b" stroke-width="1.5" points="${points}"/>` : '',
     `</g>`
   ].join('')
@@ -52,7 +51,7 @@ const lossPanel = (losses: ReadonlyArray<number>, width: number): string => {
 const boundaryPanel = (outcome: Outcome, offsetX: number, cells = 40): string => {
   const size = PANEL - 40
   const grid = M.makeBy(2, cells * cells, (i, k) => (i === 0 ? ((k % cells) + 0.5) / cells : 1 - (Math.floor(k / cells) + 0.5) / cells))
-  const out = predict(outcome.spec, outcome.params)(grid).data
+  const out = predictOver(outcome.spec, outcome.params, grid)
   const cell = size / cells
   const rects: Array<string> = []
   for (let k = 0; k < cells * cells; k++) {
@@ -90,7 +89,7 @@ export const svgReport = (outcome: Outcome, title: string): string => {
     `<title>${escape(title)}</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<g transform="translate(0,8)">`,
-    lossPanel(outcome.losses, lossWidth),
+    lossPanel(outcome.losses, outcome.steps, lossWidth),
     boundaryPanel(outcome, lossWidth + 10),
     `</g>`,
     `</svg>`

@@ -4,6 +4,13 @@ import type { Options } from './cli.js'
 import type { Verdict } from './run.js'
 import { initialParams, specOf, trainFrom } from './run.js'
 
+/** One seed's run: its final loss (null when it diverged) and verdict. */
+export interface SeedRun {
+  readonly seed: number
+  readonly loss: number | null
+  readonly verdict: Verdict | 'diverged'
+}
+
 export interface SweepReport {
   readonly firstSeed: number
   readonly runs: number
@@ -12,24 +19,25 @@ export interface SweepReport {
   readonly share: number
   /** Final losses of the runs that did not diverge, ascending. */
   readonly losses: ReadonlyArray<number>
+  /** Every run in seed order, so the stuck seeds can be named. */
+  readonly seeds: ReadonlyArray<SeedRun>
 }
 
 /** Trains seeds seed … seed + n − 1 (no restarts); `onRun` gets the number of runs done and the last loss. */
 export const sweep = (options: Options, n: number, onRun: (done: number, loss: number) => void): SweepReport => {
   const spec = specOf(options)
   const counts = { converged: 0, stuck: 0, unfinished: 0, diverged: 0 }
-  const losses: Array<number> = []
+  const seeds: Array<SeedRun> = []
   for (let i = 0; i < n; i++) {
-    const seedOptions = { ...options, seed: options.seed + i }
-    const result = trainFrom(spec, initialParams(spec, seedOptions, 0), options, () => undefined)
-    if (E.isLeft(result)) counts.diverged++
-    else {
-      counts[result.right.verdict]++
-      losses.push(result.right.loss)
-    }
-    onRun(i + 1, E.isRight(result) ? result.right.loss : NaN)
+    const seed = options.seed + i
+    const result = trainFrom(spec, initialParams(spec, { ...options, seed }, 0), options, () => undefined)
+    const run: SeedRun = E.isLeft(result) ? { seed, loss: null, verdict: 'diverged' } : { seed, loss: result.right.loss, verdict: result.right.verdict }
+    counts[run.verdict]++
+    seeds.push(run)
+    onRun(i + 1, run.loss ?? NaN)
   }
-  return { firstSeed: options.seed, runs: n, counts, share: counts.converged / n, losses: losses.sort((a, b) => a - b) }
+  const losses = seeds.flatMap((r) => (r.loss === null ? [] : [r.loss])).sort((a, b) => a - b)
+  return { firstSeed: options.seed, runs: n, counts, share: counts.converged / n, losses, seeds }
 }
 
 /** The q-quantile of ascending values (nearest rank). */

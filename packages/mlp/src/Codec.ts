@@ -158,8 +158,12 @@ const readLayer = (u: unknown, l: number, out: number, inputs: number, problems:
   const wData = new Float64Array(out * inputs)
   const bData = new Float64Array(out)
   let ok = true
-  if (!Array.isArray(W) || (W.length > 0 && !W.every(Array.isArray))) {
+  const notRow = Array.isArray(W) ? W.findIndex((r: unknown) => !Array.isArray(r)) : -1
+  if (!Array.isArray(W)) {
     problems.add(`${path}.W: expected Array<Array<number>>, got ${describe(W)}`)
+    ok = false
+  } else if (notRow >= 0) {
+    problems.add(`${path}.W[${notRow}]: expected Array<number>, got ${describe(W[notRow])}`)
     ok = false
   } else {
     const cols = W.length === 0 ? 0 : (W[0] as ReadonlyArray<unknown>).length

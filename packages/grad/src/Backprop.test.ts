@@ -2,14 +2,14 @@ import fc from 'fast-check'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as K from '@puregrad/tensor/Kernel'
 import * as M from '@puregrad/tensor/Matrix'
-import { key, split, uniform } from '@puregrad/tensor/Random'
+import { key } from '@puregrad/tensor/Random'
 import { describe, expect, it } from 'vitest'
 import * as A from './Activation.js'
 import * as B from './Backprop.js'
 import type { DenseParams } from './Dense.js'
 import { gradCheck } from './GradCheck.js'
 import * as L from './Loss.js'
-import { randomParams, randomTargets } from './testing/cases.js'
+import { anyNetwork, randomParams } from './testing/cases.js'
 import * as V from './Vjp.js'
 
 /** The same network composed from VJPs: the reference Backprop must equal bit for bit. */
@@ -22,34 +22,6 @@ const composed = (stack: B.DenseStack, y: M.Matrix): V.Differentiable<ReadonlyAr
 
 /** The loss with its kernels left out, as a user's own loss would come. */
 const withoutKernels = ({ kernels: _, ...rest }: L.Loss): L.Loss => rest
-
-/** A random network: 1–4 layers of width 1–5, any hidden activations, an output activation that fits the loss. */
-const anyNetwork = fc
-  .record({
-    widths: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 5 }),
-    hidden: fc.array(fc.constantFrom(...A.names), { minLength: 4, maxLength: 4 }),
-    loss: fc.constantFrom(...L.names),
-    squaredErrorOutput: fc.constantFrom(...A.names),
-    reduction: fc.constantFrom('sum', 'mean') as fc.Arbitrary<L.Reduction>,
-    batch: fc.integer({ min: 1, max: 5 }),
-    seed: fc.nat()
-  })
-  .map(({ widths: w, hidden, loss, squaredErrorOutput, reduction, batch, seed }) => {
-    // softmax over one output is constant: CE gets at least two classes. Squared error takes any output activation
-    // (the chained, non-canonical path); BCE and CE take their canonical one (the fused path).
-    const widths = loss === 'softmaxCrossEntropy' ? [...w.slice(0, -1), Math.max(2, w[w.length - 1]!)] : w
-    const output = loss === 'meanSquaredError' ? squaredErrorOutput : A.byName[L.byName[loss].canonical].name
-    const stack: B.DenseStack = {
-      activations: [...hidden.slice(0, widths.length - 2), output].map((n) => A.byName[n]),
-      loss: L.byName[loss],
-      reduction
-    }
-    const [kp, kx, ky] = split(key(seed), 3)
-    const params = randomParams(kp!, widths, 0.8)
-    const x = uniform(kx!, widths[0]!, batch, -1, 1)
-    const y = randomTargets(ky!, loss, widths[widths.length - 1]!, batch)
-    return { stack, params, x, y }
-  })
 
 describe('lossAndGradients', () => {
   it('equals the VJP composition bit for bit on random networks', () => {

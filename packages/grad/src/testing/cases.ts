@@ -1,11 +1,15 @@
 /**
  * Random small networks and data for gradient checks, from a seed (shared by this package's tests and mlp's).
  */
+import fc from 'fast-check'
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { makeBy, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Key } from '@puregrad/tensor/Random'
 import { key, normal, permutation, split, uniform, uniforms } from '@puregrad/tensor/Random'
+import * as A from '../Activation.js'
+import type { DenseStack } from '../Backprop.js'
 import type { DenseParams } from '../Dense.js'
+import * as L from '../Loss.js'
 import type { LossName } from '../Loss.js'
 
 /** An integer in [lo, hi] from a key. */
@@ -61,3 +65,32 @@ export const randomCase = (seed: number, loss: LossName): RandomCase => {
     y: randomTargets(ky!, loss, outWidths[last]!, batch)
   }
 }
+
+/** A random network: 1–4 layers of width 1–5, any hidden activations, an output activation that fits the loss. */
+export const anyNetwork = fc
+  .record({
+    widths: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 5 }),
+    hidden: fc.array(fc.constantFrom(...A.names), { minLength: 4, maxLength: 4 }),
+    loss: fc.constantFrom(...L.names),
+    squaredErrorOutput: fc.constantFrom(...A.names),
+    reduction: fc.constantFrom('sum', 'mean') as fc.Arbitrary<L.Reduction>,
+    batch: fc.integer({ min: 1, max: 5 }),
+    seed: fc.nat()
+  })
+  .map(({ widths: w, hidden, loss, squaredErrorOutput, reduction, batch, seed }) => {
+    // softmax over one output is constant: CE gets at least two classes. Squared error takes any output activation
+    // (the chained, non-canonical path); BCE and CE take their canonical one (the fused path).
+    const widths = loss === 'softmaxCrossEntropy' ? [...w.slice(0, -1), Math.max(2, w[w.length - 1]!)] : w
+    const output = loss === 'meanSquaredError' ? squaredErrorOutput : A.byName[L.byName[loss].canonical].name
+    const stack: DenseStack = {
+      activations: [...hidden.slice(0, widths.length - 2), output].map((n) => A.byName[n]),
+      loss: L.byName[loss],
+      reduction
+    }
+    const [kp, kx, ky] = split(key(seed), 3)
+    const params = randomParams(kp!, widths, 0.8)
+    const x = uniform(kx!, widths[0]!, batch, -1, 1)
+    const y = randomTargets(ky!, loss, widths[widths.length - 1]!, batch)
+    return { stack, params, x, y }
+  })
+

@@ -1,0 +1,291 @@
+/**
+ * Reverse-mode automatic differentiation of any pure function, built on closed-form primitives.
+ *
+ * Write the forward computation with the ops below; `valueAndGrad(f)(params, ...args)` returns f's value and its
+ * gradient with respect to `params` (a tree of matrices: records, arrays, nesting), as a tree of the same shape.
+ * Every op is a primitive whose VJP sits beside its forward rule (internal/ad/*), with its formula: the dense layer's
+ * is the notebook's part 1, ∂C/∂W = dz·xᵀ, ∂C/∂b = Σ_batch dz, ∂C/∂x = Wᵀ·dz.
+ *
+ * ```ts
+ * const f = (p: { W: Matrix; b: Matrix }, x: Matrix, y: Matrix) =>
+ *   Ad.binaryCrossEntropyWithLogits(Ad.add(Ad.matmul(p.W, x), p.b), y, 'sum')
+ * const { value, grads } = Ad.valueAndGrad(f)(params, x, y) // grads: { W, b }
+ * ```
+ *
+ * What is traced: the leaves of the first argument and everything computed from them by these ops. Other arguments
+ * and plain matrices are constants (put an input in the tree to get its gradient). The tape belongs to one call and
+ * is gone when it returns: nothing global, so calls never interfere. A traced value is a `Matrix` to the type system,
+ * but reading its `data` outside the ops, or using it after its call, throws (either would give a wrong gradient).
+ *
+ * @since 0.2.0
+ */
+import type { Matrix } from '@puregrad/tensor/Matrix'
+import { ShapeError, shapeOf, zeros } from '@puregrad/tensor/Matrix'
+import type { Activation, ActivationName } from './Activation.js'
+import * as Act from './Activation.js'
+import type { Reduction } from './Loss.js'
+import type { Differentiable } from './Vjp.js'
+import * as E from './internal/ad/elementwise.js'
+import * as Lay from './internal/ad/layers.js'
+import * as S from './internal/ad/structural.js'
+import type { Axis } from './internal/ad/structural.js'
+import type { Input, Primitive } from './internal/ad/tape.js'
+import { Traced, apply, differentiate, valueOf } from './internal/ad/tape.js'
+
+export type { Input } from './internal/ad/tape.js'
+
+// -------------------------------------------------------------------------------------
+// differentiation
+// -------------------------------------------------------------------------------------
+
+/** The value of f and its gradient with respect to the first argument, shaped like it. */
+export interface ValueAndGrad<P> {
+  readonly value: number
+  readonly grads: P
+}
+
+/**
+ * `valueAndGrad(f)(params, ...args)`: f's value at (params, ...args) and ∂f/∂params as a tree shaped like `params`
+ * (a leaf f does not depend on gets zeros). f must return a 1×1 matrix. Throws a ShapeError for a non-scalar result,
+ * a TypeError naming the path of a leaf that is not a matrix.
+ */
+export const valueAndGrad =
+  <P, Args extends ReadonlyArray<unknown>>(f: (params: P, ...args: Args) => Input) =>
+  (params: P, ...args: Args): ValueAndGrad<P> => {
+    const leaves: Array<Matrix> = []
+    const rebuild = flatten('Ad.valueAndGrad', params, leaves)
+    const { value, cotangents } = differentiate('Ad.valueAndGrad', leaves, (traced) => f(rebuild(traced) as P, ...args))
+    const grads = leaves.map((leaf, i) => cotangents[i] ?? zerosLike(leaf))
+    return { value, grads: rebuild(grads) as P }
+  }
+
+/** `grad(f)(params, ...args)`: the gradient alone (see {@link valueAndGrad}). */
+export const grad =
+  <P, Args extends ReadonlyArray<unknown>>(f: (params: P, ...args: Args) => Input) =>
+  (params: P, ...args: Args): P =>
+    valueAndGrad(f)(params, ...args).grads
+
+/** x as a constant: the same values, with no gradient flowing back through it. Also reads a traced value out. */
+export const stopGradient = (x: Input): Matrix => valueOf(x)
+
+// -------------------------------------------------------------------------------------
+// elementwise (broadcasting n×1, 1×m, 1×1 and numbers against n×m, either side)
+// -------------------------------------------------------------------------------------
+
+const binary =
+  <S>(p: Primitive<undefined, S>) =>
+  (a: Input, b: Input): Matrix =>
+    apply(p, [a, b], undefined)
+const unary =
+  <S>(p: Primitive<undefined, S>) =>
+  (x: Input): Matrix =>
+    apply(p, [x], undefined)
+
+/** a + b. ∂/∂a = g, ∂/∂b = g, each summed over the axes it was broadcast along. */
+export const add = binary(E.add)
+/** a − b. ∂/∂a = g, ∂/∂b = −g. */
+export const sub = binary(E.sub)
+/** a ⊙ b. ∂/∂a = g ⊙ b, ∂/∂b = g ⊙ a. */
+export const mul = binary(E.mul)
+/** a / b. ∂/∂a = g / b, ∂/∂b = −g ⊙ a / b². */
+export const div = binary(E.div)
+/** −x. ∂/∂x = −g. */
+export const neg = unary(E.neg)
+/** eˣ. ∂/∂x = g ⊙ eˣ. */
+export const exp = unary(E.exp)
+/** ln x. ∂/∂x = g / x. */
+export const log = unary(E.log)
+/** x². ∂/∂x = 2x ⊙ g. */
+export const square = unary(E.square)
+/** √x. ∂/∂x = g / (2√x). */
+export const sqrt = unary(E.sqrt)
+/** tanh x. ∂/∂x = g ⊙ (1 − tanh²x). */
+export const tanh = unary(E.tanh)
+/** σ(x). ∂/∂x = g ⊙ σ(x)(1 − σ(x)). */
+export const sigmoid = unary(E.sigmoid)
+/** max(x, 0). ∂/∂x = g where x > 0, else 0. */
+export const relu = unary(E.relu)
+/** ln(1 + eˣ). ∂/∂x = g ⊙ σ(x). */
+export const softplus = unary(E.softplus)
+/** Per column, e^(xᵢ)/Σⱼ e^(xⱼ). ∂/∂x = y ⊙ (g − Σᵢ gᵢyᵢ) per column. */
+export const softmax = unary(E.softmax)
+/** Per column, xᵢ − logsumexp(x). ∂/∂x = g − softmax(x) ⊙ Σᵢ gᵢ per column. */
+export const logSoftmax = unary(Lay.logSoftmax)
+
+// -------------------------------------------------------------------------------------
+// products, reductions, shapes
+// -------------------------------------------------------------------------------------
+
+/** a·b, (R×K)·(K×C) → R×C. ∂/∂a = g·bᵀ, ∂/∂b = aᵀ·g. */
+export const matmul = <R extends number, K extends number, C extends number>(a: Matrix<R, K>, b: Matrix<K, C>): Matrix<R, C> =>
+  apply(S.matmul, [a, b], undefined) as Matrix<R, C>
+
+/** xᵀ. ∂/∂x = gᵀ. */
+export const transpose = <R extends number, C extends number>(x: Matrix<R, C>): Matrix<C, R> => apply(S.transpose, [x], undefined) as Matrix<C, R>
+
+/** Σ over axis 0 (rows: → 1×m), 1 (columns: → n×1) or everything (→ 1×1). ∂/∂x = g repeated along the axis. */
+export const sum = (x: Input, axis?: 0 | 1): Matrix => apply(S.sum, [x], axis as Axis)
+
+/** The mean over axis 0, 1 or everything. ∂/∂x = g/n repeated along the axis. */
+export const mean = (x: Input, axis?: 0 | 1): Matrix => apply(S.mean, [x], axis as Axis)
+
+/** The entries of x, row-major, as rows × cols. ∂/∂x = g reshaped back. */
+export const reshape = (x: Input, rows: number, cols: number): Matrix => apply(S.reshape, [x], [rows, cols] as const)
+
+/** Rows [start, end) of x. ∂/∂x = g in those rows, 0 elsewhere. */
+export const sliceRows = (x: Input, start: number, end: number): Matrix => apply(S.sliceRows, [x], [start, end] as const)
+
+/** The matrices stacked by rows, first on top (all with one column count). ∂/∂xₖ = xₖ's rows of g. */
+export const concatRows = (xs: ReadonlyArray<Input>): Matrix => apply(S.concatRows, xs, undefined)
+
+// -------------------------------------------------------------------------------------
+// fused layers and losses
+// -------------------------------------------------------------------------------------
+
+/**
+ * The dense layer σ(W·x + b) (default σ: identity), on the matmul kernels with the bias and σ in their epilogue.
+ * With dz = g ⊙ σ'(z): ∂/∂W = dz·xᵀ, ∂/∂b = Σ_batch dz (∂C/∂b = ∂C/∂z for one example), ∂/∂x = Wᵀ·dz.
+ */
+export const dense = (p: { readonly W: Matrix; readonly b: Matrix }, x: Input, activation: ActivationName | Activation = 'identity'): Matrix =>
+  apply(Lay.dense, [p.W, p.b, x], activationOf(activation))
+
+const activationOf = (a: ActivationName | Activation): Activation => {
+  if (typeof a !== 'string') return a
+  if (!Object.hasOwn(Act.byName, a)) throw new RangeError(`Ad.dense: unknown activation ${JSON.stringify(a)} (${Act.names.join(', ')})`)
+  return Act.byName[a]
+}
+
+/**
+ * Binary cross-entropy of sigmoid(z) against targets y in [0, 1], from the logits z: Σ softplus(z) − y·z over the
+ * entries ('mean': ÷ the batch size, the columns). ∂/∂z = (σ(z) − y)/k. Exact where σ(z) rounds to 0 or 1.
+ */
+export const binaryCrossEntropyWithLogits = (z: Input, y: Input, reduction: Reduction): Matrix =>
+  apply(Lay.binaryCrossEntropyWithLogits, [z, y], reduction)
+
+/** Cross-entropy of softmax(z) (per column) against one-hot targets y (n×B). ∂/∂z = (softmax(z) − y)/k. */
+export const softmaxCrossEntropy = (z: Input, y: Input, reduction: Reduction): Matrix => apply(Lay.softmaxCrossEntropy, [z, y], reduction)
+
+/** softmaxCrossEntropy with the targets given as class indices (1×B integers in [0, n)). */
+export const softmaxCrossEntropyWithIntegerLabels = (z: Input, labels: Matrix, reduction: Reduction): Matrix =>
+  apply(Lay.softmaxCrossEntropy, [z, Lay.oneHot(valueOf(labels), valueOf(z).rows)], reduction)
+
+/** ½‖a − y‖² per example, summed over the batch ('mean': ÷ the batch size). ∂/∂a = (a − y)/k. */
+export const squaredError = (a: Input, y: Input, reduction: Reduction): Matrix => apply(Lay.squaredError, [a, y], reduction)
+
+// -------------------------------------------------------------------------------------
+// your own primitives
+// -------------------------------------------------------------------------------------
+
+/** A forward rule and its VJP: `forward(...inputs)` returns the output and what the VJP needs; `vjp(saved, g)` returns ∂C/∂inputs in order. */
+export interface CustomRule<S> {
+  readonly name?: string
+  readonly forward: (...inputs: ReadonlyArray<Matrix>) => readonly [output: Matrix, saved: S]
+  readonly vjp: (saved: S, g: Matrix) => ReadonlyArray<Matrix | null>
+}
+
+/**
+ * Your own closed-form primitive as an op. Either a forward rule with its VJP (`{ forward, vjp }`: the op takes the
+ * inputs as arguments), or a `Vjp.Differentiable` (p, x) ↦ [y, pullback] such as grad's `Vjp.affine()`, whose
+ * parameters are a tree (the op takes (p, x) and differentiates both). Each cotangent the VJP returns must have its
+ * input's shape (a ShapeError names the op otherwise); null stands for "no gradient" (zeros).
+ */
+export function customVjp<S>(rule: CustomRule<S>): (...inputs: ReadonlyArray<Input>) => Matrix
+export function customVjp<P>(d: Differentiable<P, Matrix, Matrix, Matrix | null>): (p: P, x: Input) => Matrix
+export function customVjp(rule: CustomRule<unknown> | Differentiable<unknown, Matrix, Matrix, Matrix | null>): (...args: ReadonlyArray<never>) => Matrix {
+  if (typeof rule === 'function') {
+    const d = rule
+    const primitive = checkedPrimitive<{ readonly rebuild: (xs: ReadonlyArray<Matrix>) => unknown }>(
+      'customVjp',
+      (inputs, { rebuild }) => {
+        const [y, pullback] = d(rebuild(inputs.slice(0, -1)), inputs[inputs.length - 1]!)
+        return [y, pullback]
+      },
+      (pullback, g) => {
+        const [dp, dx] = (pullback as (g: Matrix) => readonly [unknown, Matrix | null])(g)
+        const ds: Array<Matrix> = []
+        flatten('Ad.customVjp: the pullback\'s parameter gradient', dp, ds)
+        return [...ds, dx]
+      }
+    )
+    return ((p: unknown, x: Input) => {
+      const leaves: Array<Matrix> = []
+      const rebuild = flatten('Ad.customVjp', p, leaves, true)
+      return apply(primitive, [...leaves, x], { rebuild })
+    }) as never
+  }
+  const name = rule.name ?? 'customVjp'
+  const primitive = checkedPrimitive<undefined>(name, (inputs) => rule.forward(...inputs), (saved, g) => rule.vjp(saved, g))
+  return ((...inputs: ReadonlyArray<Input>) => apply(primitive, inputs, undefined)) as never
+}
+
+/** A user's rule as a primitive whose VJP's cotangents are checked against the inputs' shapes (null: zeros). */
+const checkedPrimitive = <A>(
+  name: string,
+  forward: (inputs: ReadonlyArray<Matrix>, attrs: A) => readonly [Matrix, unknown],
+  vjp: (saved: unknown, g: Matrix) => ReadonlyArray<Matrix | null>
+): Primitive<A, { readonly saved: unknown; readonly shapes: ReadonlyArray<Matrix> }> => ({
+  name,
+  forward: (inputs, attrs) => {
+    const [y, saved] = forward(inputs, attrs)
+    if (typeof y !== 'object' || y === null || typeof y.rows !== 'number') throw new TypeError(`Ad.${name}: the forward rule must return [output matrix, saved]`)
+    return [y, { saved, shapes: inputs }]
+  },
+  vjp: ({ saved, shapes }, g, needs) => {
+    const ds = vjp(saved, g)
+    return shapes.map((x, i) => {
+      if (!needs[i]) return undefined
+      const d = ds[i]
+      if (d === null || d === undefined) return zerosLike(x)
+      if (d.rows !== x.rows || d.cols !== x.cols) throw new ShapeError(`Ad.${name}: the VJP returned ${shapeOf(d)} for input ${i}, which is ${shapeOf(x)}`)
+      return d
+    })
+  }
+})
+
+// -------------------------------------------------------------------------------------
+// parameter trees
+// -------------------------------------------------------------------------------------
+
+const isPlainMatrix = (u: unknown): u is Matrix =>
+  typeof u === 'object' && u !== null && typeof (u as Matrix).rows === 'number' && typeof (u as Matrix).cols === 'number' && ArrayBuffer.isView((u as Matrix).data)
+
+/**
+ * Collects the leaves of a tree (records, arrays, nesting) into `out`, in a fixed order, and returns the function
+ * that rebuilds the tree's structure around new leaves. A leaf that is not a matrix is a TypeError with its path;
+ * traced leaves are accepted only where `traced` says so (a customVjp's parameters, inside a call).
+ */
+const flatten = (op: string, tree: unknown, out: Array<Matrix>, traced = false): ((leaves: ReadonlyArray<unknown>) => unknown) => {
+  const where = (path: string) => `params${path === '' || path.startsWith('[') ? path : `.${path}`}`
+  const visit = (t: unknown, path: string): ((leaves: ReadonlyArray<unknown>) => unknown) => {
+    if (t instanceof Traced && !traced) {
+      throw new TypeError(`${op}: ${where(path)} is a traced value of another call: nested differentiation is not supported`)
+    }
+    if (t instanceof Traced || isPlainMatrix(t)) {
+      const index = out.push(t) - 1
+      return (leaves) => leaves[index]
+    }
+    if (Array.isArray(t)) {
+      const children = t.map((c, i) => visit(c, `${path}[${i}]`))
+      return (leaves) => children.map((c) => c(leaves))
+    }
+    if (typeof t === 'object' && t !== null && Object.getPrototypeOf(t) === Object.prototype) {
+      const keys = Object.keys(t)
+      const children = keys.map((k) => visit((t as Record<string, unknown>)[k], path === '' ? k : `${path}.${k}`))
+      return (leaves) => {
+        const rec: Record<string, unknown> = {}
+        for (let i = 0; i < keys.length; i++) {
+          const k = keys[i]!, v = children[i]!(leaves)
+          // A key named "__proto__" (from JSON) is defined, not assigned, or it would set the prototype.
+          if (k === '__proto__') Object.defineProperty(rec, k, { value: v, enumerable: true, writable: true, configurable: true })
+          else rec[k] = v
+        }
+        return rec
+      }
+    }
+    const kind = t === null ? 'null' : typeof t === 'object' ? 'an object that is not a plain record' : typeof t
+    throw new TypeError(`${op}: ${where(path)}: expected a matrix (or a record or array of them), got ${kind}`)
+  }
+  return visit(tree, '')
+}
+
+const zerosLike = (m: Matrix): Matrix => zeros(m.rows, m.cols)

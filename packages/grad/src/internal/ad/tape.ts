@@ -1,0 +1,166 @@
+/**
+ * The engine of reverse-mode autodiff: traced values, the tape of one call, and the reverse sweep.
+ *
+ * A call of `valueAndGrad(f)(params, …)` makes a `Call`: its tape is an array of small records (the primitive, the
+ * ids of its traced inputs, the data its VJP saved) and lives only as long as the call. Each parameter leaf becomes a
+ * `Traced` value (ids 0 … L−1); every primitive applied to a traced value appends one record and returns a new traced
+ * value, whose id is L + its record's index. Constants (plain matrices, numbers) are never recorded: an op whose
+ * inputs are all constant just computes. The reverse sweep walks the tape once, from the last record to the first,
+ * handing each primitive the cotangent of its output and summing what it returns into its inputs' cotangents.
+ *
+ * Nothing here is global: two calls, nested or interleaved, have two tapes. A traced value knows its call, so one
+ * that escapes its call (returned, stored, used later) is an error when used, not a silently wrong gradient; and its
+ * `data` cannot be read by code outside Ad (Matrix functions would compute without recording: a wrong gradient), so
+ * that is an error too, naming the way out (`Ad.stopGradient`).
+ */
+import type { Matrix, ReadonlyFloat64Array } from '@puregrad/tensor/Matrix'
+import { ShapeError, add, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A primitive: a forward rule and its vector-Jacobian product, side by side. `forward(inputs, attrs)` returns the
+ * output and what the VJP needs (data, not a closure); `vjp(saved, g, needs)` returns ∂C/∂input for every input
+ * whose `needs` flag is set (undefined for the others: a constant's cotangent is never computed).
+ */
+export interface Primitive<A, S> {
+  readonly name: string
+  readonly forward: (inputs: ReadonlyArray<Matrix>, attrs: A) => readonly [output: Matrix, saved: S]
+  readonly vjp: (saved: S, g: Matrix, needs: ReadonlyArray<boolean>) => ReadonlyArray<Matrix | undefined>
+}
+
+/** What an op accepts: a traced value, a plain matrix, or a number (a 1×1 constant). */
+export type Input = Matrix | number
+
+interface Entry {
+  readonly primitive: Primitive<unknown, unknown>
+  /** The id of each traced input, −1 for a constant. */
+  readonly inputs: ReadonlyArray<number>
+  readonly saved: unknown
+}
+
+/** One call's tape. `active` turns false when the call returns; its traced values are dead from then on. */
+export class Call {
+  readonly tape: Array<Entry> = []
+  active = true
+  constructor(readonly leaves: number) {}
+}
+
+/** A value computed from the parameters inside one call. It is a Matrix to the type system, so models type-check. */
+export class Traced implements Matrix {
+  readonly rows: number
+  readonly cols: number
+  constructor(
+    readonly value: Matrix,
+    readonly id: number,
+    readonly call: Call
+  ) {
+    this.rows = value.rows
+    this.cols = value.cols
+  }
+  get data(): ReadonlyFloat64Array {
+    throw new Error(
+      `Ad: a traced ${this.rows}×${this.cols} value was read outside Ad's ops (e.g. by a Matrix function), which would ` +
+        `not be differentiated: use Ad's ops on it, or Ad.stopGradient(x) for a constant copy`
+    )
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// applying primitives
+// -------------------------------------------------------------------------------------
+
+/** A number as the 1×1 constant it stands for. */
+const constant = (n: number): Matrix => unsafeWrap(1, 1, Float64Array.of(n))
+
+/** The call the traced inputs belong to (undefined when all are constant); throws for dead or mixed calls. */
+const callOf = (op: string, inputs: ReadonlyArray<Input>): Call | undefined => {
+  let call: Call | undefined
+  for (const x of inputs) {
+    if (!(x instanceof Traced)) continue
+    if (!x.call.active) {
+      throw new Error(`Ad.${op}: a traced value was used after its valueAndGrad call ended (it escaped the function being differentiated)`)
+    }
+    if (call !== undefined && call !== x.call) {
+      throw new Error(`Ad.${op}: traced values of two different valueAndGrad calls meet here; nested differentiation of one call's values inside another is not supported`)
+    }
+    call = x.call
+  }
+  return call
+}
+
+/** The plain value of an input. */
+export const valueOf = (x: Input): Matrix => (x instanceof Traced ? x.value : typeof x === 'number' ? constant(x) : checkMatrix(x))
+
+const checkMatrix = (x: Matrix): Matrix => {
+  if (typeof x !== 'object' || x === null || typeof x.rows !== 'number' || typeof x.cols !== 'number') {
+    throw new TypeError(`Ad: expected a matrix or a number, got ${x === null ? 'null' : typeof x}`)
+  }
+  return x
+}
+
+/**
+ * Applies a primitive: computes its output from the inputs' values and, when some input is traced, records it on
+ * that call's tape and returns the output as a new traced value.
+ */
+export const apply = <A, S>(primitive: Primitive<A, S>, inputs: ReadonlyArray<Input>, attrs: A): Matrix => {
+  const call = callOf(primitive.name, inputs)
+  const values = inputs.map(valueOf)
+  const [output, saved] = primitive.forward(values, attrs)
+  if (call === undefined) return output
+  const ids = inputs.map((x) => (x instanceof Traced ? x.id : -1))
+  call.tape.push({ primitive: primitive as Primitive<unknown, unknown>, inputs: ids, saved })
+  return new Traced(output, call.leaves + call.tape.length - 1, call)
+}
+
+// -------------------------------------------------------------------------------------
+// the reverse sweep
+// -------------------------------------------------------------------------------------
+
+/**
+ * Runs `f` on traced leaves and returns its value and the cotangent of every leaf (undefined where the result does
+ * not depend on it). `f` must return a 1×1 matrix (or a number).
+ */
+export const differentiate = (
+  op: string,
+  leaves: ReadonlyArray<Matrix>,
+  f: (traced: ReadonlyArray<Matrix>) => Input
+): { readonly value: number; readonly cotangents: ReadonlyArray<Matrix | undefined> } => {
+  const call = new Call(leaves.length)
+  let result: Input
+  try {
+    result = f(leaves.map((leaf, i) => new Traced(leaf, i, call)))
+  } finally {
+    call.active = false
+  }
+  if (typeof result === 'number') return { value: result, cotangents: new Array(leaves.length) }
+  if (result instanceof Traced && result.call !== call) {
+    throw new Error(`${op}: the function returned a traced value of another valueAndGrad call`)
+  }
+  if (result.rows !== 1 || result.cols !== 1) {
+    throw new ShapeError(`${op}: the function must return a 1×1 matrix (a scalar loss), got ${shapeOf(result)}`)
+  }
+  const value = valueOf(result).data[0]!
+  if (!(result instanceof Traced)) return { value, cotangents: new Array(leaves.length) }
+  const ct = new Array<Matrix | undefined>(call.leaves + call.tape.length)
+  ct[result.id] = constant(1)
+  for (let k = call.tape.length - 1; k >= 0; k--) {
+    const g = ct[call.leaves + k]
+    if (g === undefined) continue // this value does not reach the result
+    ct[call.leaves + k] = undefined // released: nothing reads it again
+    const { primitive, inputs, saved } = call.tape[k]!
+    const needs = inputs.map((id) => id >= 0)
+    const d = primitive.vjp(saved, g, needs)
+    for (let i = 0; i < inputs.length; i++) {
+      const id = inputs[i]!
+      if (id < 0) continue
+      const di = d[i]
+      if (di === undefined) throw new Error(`Ad: the VJP of ${primitive.name} returned no cotangent for its input ${i}`)
+      const prev = ct[id]
+      ct[id] = prev === undefined ? di : add(di)(prev)
+    }
+  }
+  return { value, cotangents: ct.slice(0, call.leaves) }
+}

@@ -1,8 +1,16 @@
 import * as M from '@puregrad/tensor/Matrix'
 import { key, normal, split } from '@puregrad/tensor/Random'
 import { describe, expect, it } from 'vitest'
+import type { Tree } from '@puregrad/tensor/Tree'
+import * as Ad from '../Ad.js'
+import { gradCheck } from '../GradCheck.js'
+import { spirals } from './data.js'
+import * as Rnn from './ElmanRnn.js'
+import * as LN from './LayerNorm.js'
 import * as Linear from './LinearRegression.js'
 import * as Logistic from './LogisticRegression.js'
+import * as Residual from './ResidualBlock.js'
+import * as Tied from './TiedAutoencoder.js'
 
 describe('logistic regression', () => {
   it('reaches 100% training accuracy on a linearly separable set', () => {
@@ -53,5 +61,38 @@ describe('linear regression', () => {
     const ours = [...params.W.data, params.b.data[0]!]
     ours.forEach((v, i) => expect(Math.abs(v - theta[i]!)).toBeLessThan(1e-6))
     expect(loss).toBeLessThan(0.01) // ½·0.1²·(1 − p/N) ≈ 0.005: only the noise is left
+  })
+})
+
+describe('Ad examples: forward code only, gradients that pass GradCheck', () => {
+  const check = <P extends Tree>(f: (p: P) => M.Matrix, params: P) => {
+    const { grads } = Ad.valueAndGrad(f)(params)
+    const result = gradCheck((p: P) => f(p).data[0]!)(params, grads)
+    expect(result.passed ? true : result.worst).toBe(true)
+  }
+  const { x, labels } = spirals(key(1), 3, 3)
+  it('a residual block between a tanh lift and a softmax head', () => {
+    check((p: Residual.Params) => Residual.loss(p, x, labels), Residual.init(key(2), 2, 4, 3))
+  })
+  it('a tied autoencoder r = Wᵀ·tanh(W·x + b₁) + b₂ (W used twice)', () => {
+    const data = normal(key(3), 5, 4)
+    const p0 = Tied.init(key(4), 5, 2)
+    check((p: Tied.Params) => Tied.loss(p, data), { ...p0, b1: normal(key(5), 2, 1), b2: normal(key(6), 5, 1) })
+  })
+  it('an Elman RNN over 4 steps, inputs as row blocks of one matrix, weights shared across steps', () => {
+    const xs = normal(key(7), 4 * 2, 3)
+    check((p: Rnn.Params) => Rnn.loss(p, xs, M.row([1, 0, 1]), 4), Rnn.init(key(8), 2, 3))
+  })
+  it('a layer norm written from mean, sub, square, sqrt and div, with learned γ and β', () => {
+    const p0 = LN.init(key(9), 2, 4, 3)
+    check((p: LN.Params) => LN.loss(p, x, labels), { ...p0, norm: { gamma: normal(key(10), 4, 1), beta: normal(key(11), 4, 1) } })
+    // LN normalises each column: zero mean and unit variance before γ and β (here γ = 1, β = 0).
+    const h = normal(key(12), 5, 3)
+    const y = LN.layerNorm({ gamma: M.fill(5, 1, 1), beta: M.zeros(5, 1) }, h, 0)
+    for (let j = 0; j < 3; j++) {
+      const col = Array.from({ length: 5 }, (_, i) => M.get(y, i, j))
+      expect(col.reduce((a, b) => a + b, 0) / 5).toBeCloseTo(0, 12)
+      expect(col.reduce((a, b) => a + b * b, 0) / 5).toBeCloseTo(1, 12)
+    }
   })
 })

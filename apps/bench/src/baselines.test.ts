@@ -9,6 +9,7 @@ import * as Opt from '@puregrad/mlp/Optimizer'
 import type { MlpSpec } from '@puregrad/mlp/Spec'
 import * as T from '@puregrad/mlp/Train'
 import { describe, expect, it } from 'vitest'
+import { adTraining } from './adStep.js'
 import { matmulInto, mutableMlp, naiveMatmul } from './baselines.js'
 import { formatTable, ratios } from './report.js'
 import { tfMatmul, tfMlpStep, useBackend } from './tfjs.js'
@@ -29,6 +30,16 @@ const puregradLosses = (steps: number): Array<number> => {
 }
 
 describe('baselines do the same work as puregrad', () => {
+  it('the ad contender gives puregrad\'s losses and parameters bit for bit', () => {
+    const ad = adTraining(params, 0.5)
+    let state = ad.initial
+    const losses = puregradLosses(20).map(() => (state = ad.step(state, x, y)).loss)
+    expect(losses).toEqual(puregradLosses(20))
+    const opt = Opt.sgd(0.5)
+    const final = T.train(spec, opt)(T.initialState(opt)(params), Array.from({ length: 20 }, () => ({ x, y })))
+    if (final._tag === 'Left') throw new Error(final.left.message)
+    final.right.params.forEach((p, l) => expect(M.equals(p.W, state.params[l]!.W) && M.equals(p.b, state.params[l]!.b)).toBe(true))
+  })
   it('the mutable MLP follows the same loss trajectory', () => {
     const step = mutableMlp(spec.widths, weights, biases, 6)
     const xs = Float64Array.from(x.data), ys = Float64Array.from(y.data)

@@ -29,7 +29,7 @@ import * as E from './internal/ad/elementwise.js'
 import * as Lay from './internal/ad/layers.js'
 import * as S from './internal/ad/structural.js'
 import type { Axis } from './internal/ad/structural.js'
-import type { Input, Primitive } from './internal/ad/tape.js'
+import type { Call, Input, Primitive } from './internal/ad/tape.js'
 import { Traced, apply, differentiate, valueOf } from './internal/ad/tape.js'
 
 export type { Input } from './internal/ad/tape.js'
@@ -52,11 +52,18 @@ export interface ValueAndGrad<P> {
 export const valueAndGrad =
   <P, Args extends ReadonlyArray<unknown>>(f: (params: P, ...args: Args) => Input) =>
   (params: P, ...args: Args): ValueAndGrad<P> => {
-    const leaves: Array<Matrix> = []
-    const rebuild = flatten('Ad.valueAndGrad', params, leaves)
-    const { value, cotangents } = differentiate('Ad.valueAndGrad', leaves, (traced) => f(rebuild(traced) as P, ...args))
-    const grads = leaves.map((leaf, i) => cotangents[i] ?? zerosLike(leaf))
-    return { value, grads: rebuild(grads) as P }
+    // One walk builds both the traced tree f runs on and the gradient tree's skeleton, whose leaf slots are filled
+    // once the cotangents exist (a second walk was a seventh of an XOR step).
+    const slots: Slots = { containers: [], keys: [], leaves: [] }
+    let grads: unknown
+    const { value, cotangents } = differentiate('Ad.valueAndGrad', (call) => {
+      const [traced, skeleton] = twin('Ad.valueAndGrad', params, call, slots)
+      grads = skeleton
+      return f(traced as P, ...args)
+    })
+    const { containers, keys, leaves } = slots
+    for (let i = 0; i < leaves.length; i++) put(containers[i]!, keys[i]!, cotangents[i] ?? zerosLike(leaves[i]!))
+    return { value, grads: grads as P }
   }
 
 /** `grad(f)(params, ...args)`: the gradient alone (see {@link valueAndGrad}). */
@@ -151,8 +158,9 @@ export const dense = (p: { readonly W: Matrix; readonly b: Matrix }, x: Input, a
 
 const activationOf = (a: ActivationName | Activation): Activation => {
   if (typeof a !== 'string') return a
-  if (!Object.hasOwn(Act.byName, a)) throw new RangeError(`Ad.dense: unknown activation ${JSON.stringify(a)} (${Act.names.join(', ')})`)
-  return Act.byName[a]
+  const found = Object.hasOwn(Act.byName, a) ? Act.byName[a] : undefined
+  if (found === undefined) throw new RangeError(`Ad.dense: unknown activation ${JSON.stringify(a)} (${Act.names.join(', ')})`)
+  return found
 }
 
 /**
@@ -194,7 +202,7 @@ export function customVjp<P>(d: Differentiable<P, Matrix, Matrix, Matrix | null>
 export function customVjp(rule: CustomRule<unknown> | Differentiable<unknown, Matrix, Matrix, Matrix | null>): (...args: ReadonlyArray<never>) => Matrix {
   if (typeof rule === 'function') {
     const d = rule
-    const primitive = checkedPrimitive<{ readonly rebuild: (xs: ReadonlyArray<Matrix>) => unknown }>(
+    const primitive = checkedPrimitive<{ readonly rebuild: (values: ReadonlyArray<Matrix>) => unknown }>(
       'customVjp',
       (inputs, { rebuild }) => {
         const [y, pullback] = d(rebuild(inputs.slice(0, -1)), inputs[inputs.length - 1]!)
@@ -202,14 +210,18 @@ export function customVjp(rule: CustomRule<unknown> | Differentiable<unknown, Ma
       },
       (pullback, g) => {
         const [dp, dx] = (pullback as (g: Matrix) => readonly [unknown, Matrix | null])(g)
-        const ds: Array<Matrix> = []
-        flatten('Ad.customVjp: the pullback\'s parameter gradient', dp, ds)
+        const ds: Array<Matrix | null> = []
+        mapLeaves('Ad.customVjp: the pullback\'s parameter gradient', dp, (leaf) => (ds.push(leaf), leaf))
         return [...ds, dx]
       }
     )
     return ((p: unknown, x: Input) => {
       const leaves: Array<Matrix> = []
-      const rebuild = flatten('Ad.customVjp', p, leaves, true)
+      mapLeaves('Ad.customVjp', p, (leaf) => (leaves.push(leaf), leaf))
+      const rebuild = (values: ReadonlyArray<Matrix>) => {
+        let i = 0
+        return mapLeaves('Ad.customVjp', p, () => values[i++]!)
+      }
       return apply(primitive, [...leaves, x], { rebuild })
     }) as never
   }
@@ -249,43 +261,108 @@ const checkedPrimitive = <A>(
 const isPlainMatrix = (u: unknown): u is Matrix =>
   typeof u === 'object' && u !== null && typeof (u as Matrix).rows === 'number' && typeof (u as Matrix).cols === 'number' && ArrayBuffer.isView((u as Matrix).data)
 
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u) && Object.getPrototypeOf(u) === Object.prototype
+
+/** Where each gradient goes once it exists (the skeleton's container and key), and the parameter it belongs to. */
+interface Slots {
+  readonly containers: Array<Record<string, unknown> | Array<unknown>>
+  readonly keys: Array<string | number>
+  readonly leaves: Array<Matrix>
+}
+
+/** container[key] = value; a key named "__proto__" (a tree parsed from JSON) is defined, or it would set the prototype. */
+const put = (container: Record<string, unknown> | Array<unknown>, key: string | number, value: unknown): void => {
+  if (key === '__proto__') Object.defineProperty(container, key, { value, enumerable: true, writable: true, configurable: true })
+  else (container as Record<string | number, unknown>)[key] = value
+}
+
 /**
- * Collects the leaves of a tree (records, arrays, nesting) into `out`, in a fixed order, and returns the function
- * that rebuilds the tree's structure around new leaves. A leaf that is not a matrix is a TypeError with its path;
- * traced leaves are accepted only where `traced` says so (a customVjp's parameters, inside a call).
+ * The params tree traced (each leaf a new traced value of `call`, in Tree.leaves order) and a skeleton of the same
+ * structure whose leaf positions are listed in `slots`, in the same order. Throws like mapLeaves for a bad leaf.
  */
-const flatten = (op: string, tree: unknown, out: Array<Matrix>, traced = false): ((leaves: ReadonlyArray<unknown>) => unknown) => {
-  const where = (path: string) => `params${path === '' || path.startsWith('[') ? path : `.${path}`}`
-  const visit = (t: unknown, path: string): ((leaves: ReadonlyArray<unknown>) => unknown) => {
-    if (t instanceof Traced && !traced) {
-      throw new TypeError(`${op}: ${where(path)} is a traced value of another call: nested differentiation is not supported`)
-    }
-    if (t instanceof Traced || isPlainMatrix(t)) {
-      const index = out.push(t) - 1
-      return (leaves) => leaves[index]
+const twin = (op: string, params: unknown, call: Call, slots: Slots): readonly [unknown, unknown] => {
+  const walk = (t: unknown, container: Record<string, unknown> | Array<unknown>, key: string | number): unknown => {
+    if (isPlainMatrix(t)) {
+      slots.containers.push(container)
+      slots.keys.push(key)
+      slots.leaves.push(t)
+      return call.leaf(t)
     }
     if (Array.isArray(t)) {
-      const children = t.map((c, i) => visit(c, `${path}[${i}]`))
-      return (leaves) => children.map((c) => c(leaves))
+      const traced = new Array<unknown>(t.length), skeleton = new Array<unknown>(t.length)
+      put(container, key, skeleton)
+      for (let i = 0; i < t.length; i++) traced[i] = walk(t[i], skeleton, i)
+      return traced
     }
-    if (typeof t === 'object' && t !== null && Object.getPrototypeOf(t) === Object.prototype) {
-      const keys = Object.keys(t)
-      const children = keys.map((k) => visit((t as Record<string, unknown>)[k], path === '' ? k : `${path}.${k}`))
-      return (leaves) => {
-        const rec: Record<string, unknown> = {}
-        for (let i = 0; i < keys.length; i++) {
-          const k = keys[i]!, v = children[i]!(leaves)
-          // A key named "__proto__" (from JSON) is defined, not assigned, or it would set the prototype.
-          if (k === '__proto__') Object.defineProperty(rec, k, { value: v, enumerable: true, writable: true, configurable: true })
-          else rec[k] = v
-        }
-        return rec
-      }
-    }
-    const kind = t === null ? 'null' : typeof t === 'object' ? 'an object that is not a plain record' : typeof t
-    throw new TypeError(`${op}: ${where(path)}: expected a matrix (or a record or array of them), got ${kind}`)
+    if (!isRecord(t)) throw t instanceof Traced ? NESTED : BAD_LEAF
+    const traced: Record<string, unknown> = {}, skeleton: Record<string, unknown> = {}
+    put(container, key, skeleton)
+    for (const k in t) put(traced, k, walk(t[k], skeleton, k))
+    return traced
   }
-  return visit(tree, '')
+  const root: Array<unknown> = []
+  try {
+    return [walk(params, root, 0), root[0]]
+  } catch (e) {
+    if (e === NESTED) throw new TypeError(`${op}: a parameter is a traced value of another call: nested differentiation is not supported`)
+    if (e !== BAD_LEAF) throw e
+    throw new TypeError(`${op}: ${badLeafPath(params, '')}`)
+  }
+}
+
+const NESTED = new TypeError('Ad: nested differentiation')
+
+/** Thrown inside a walk; `mapLeaves` walks again with paths to say where. */
+const BAD_LEAF = new TypeError('Ad: a leaf is not a matrix')
+
+/**
+ * The tree (records, arrays, nesting) with every leaf replaced by f(leaf), leaves visited in Tree.leaves order (array
+ * index order, record keys in insertion order). A leaf that is not a matrix is a TypeError naming its path; a traced
+ * leaf (a customVjp's parameters inside a call) is passed to f without its data being read.
+ */
+const mapLeaves = <P>(op: string, tree: P, f: (leaf: Matrix) => Matrix): P => {
+  try {
+    return mapTree(tree, f) as P
+  } catch (e) {
+    if (e !== BAD_LEAF) throw e
+    throw new TypeError(`${op}: ${badLeafPath(tree, '')}`)
+  }
+}
+
+const mapTree = (t: unknown, f: (leaf: Matrix) => Matrix): unknown => {
+  if (t instanceof Traced || isPlainMatrix(t)) return f(t)
+  if (Array.isArray(t)) {
+    const out = new Array<unknown>(t.length)
+    for (let i = 0; i < t.length; i++) out[i] = mapTree(t[i], f)
+    return out
+  }
+  if (!isRecord(t)) throw BAD_LEAF
+  const out: Record<string, unknown> = {}
+  for (const k in t) put(out, k, mapTree(t[k], f))
+  return out
+}
+
+/** The path and kind of the first leaf that is not a matrix, e.g. `params.layers[0].W: expected a matrix …, got number`. */
+const badLeafPath = (t: unknown, path: string): string => {
+  const here = `params${path === '' || path.startsWith('[') ? path : `.${path}`}`
+  if (t instanceof Traced || isPlainMatrix(t)) return ''
+  if (Array.isArray(t)) {
+    for (let i = 0; i < t.length; i++) {
+      const found = badLeafPath(t[i], `${path}[${i}]`)
+      if (found !== '') return found
+    }
+    return ''
+  }
+  if (isRecord(t)) {
+    for (const k in t) {
+      const found = badLeafPath(t[k], path === '' ? k : `${path}.${k}`)
+      if (found !== '') return found
+    }
+    return ''
+  }
+  const kind = t === null ? 'null' : typeof t === 'object' ? 'an object that is not a plain record' : typeof t
+  return `${here}: expected a matrix (or a record or array of them), got ${kind}`
 }
 
 const zerosLike = (m: Matrix): Matrix => zeros(m.rows, m.cols)

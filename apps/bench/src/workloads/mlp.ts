@@ -8,6 +8,7 @@ import * as Init from '@puregrad/mlp/Init'
 import * as Opt from '@puregrad/mlp/Optimizer'
 import type { MlpSpec } from '@puregrad/mlp/Spec'
 import * as T from '@puregrad/mlp/Train'
+import { adTraining } from '../adStep.js'
 import { mutableMlp } from '../baselines.js'
 import type { Row } from '../report.js'
 import { samplesOf } from '../report.js'
@@ -19,7 +20,7 @@ export interface MlpWorkload {
   readonly widths: ReadonlyArray<number>
   readonly batch: number
   readonly lr: number
-  readonly targets: Readonly<Record<string, number>>
+  readonly targets: Row['targets']
   readonly gflops: boolean
 }
 
@@ -64,9 +65,12 @@ export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | un
   const mutable = mutableMlp(w.widths, weights, biases, w.batch)
 
   let jsState = state
+  const ad = adTraining(params, w.lr)
+  let adState = ad.initial
   const contenders: Array<Contender> = [
     { name: 'puregrad', run: () => (state = step(state, batch)).loss, prepare: async () => Kernel.useBackend('auto') },
     { name: 'puregrad-js', run: () => (jsState = step(jsState, batch)).loss, prepare: async () => Kernel.useBackend('js') },
+    { name: 'ad', run: () => (adState = ad.step(adState, x, y)).loss, prepare: async () => Kernel.useBackend('auto') },
     { name: 'mutable', run: () => mutable(xData, yData, w.lr) }
   ]
   const timings = await measureWorkload(contenders, { kind: 'mlp', mlp: w }, only, options)

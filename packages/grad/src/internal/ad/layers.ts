@@ -11,6 +11,7 @@ import { affineOf } from '../../Dense.js'
 import type { Loss, Reduction } from '../../Loss.js'
 import * as L from '../../Loss.js'
 import type { Primitive } from './tape.js'
+import { scalar } from './tape.js'
 
 // -------------------------------------------------------------------------------------
 // dense
@@ -111,7 +112,7 @@ export const fromLogits = (name: string, loss: Loss): Primitive<Reduction, Matri
     checkReduction(name, reduction)
     if (z!.rows !== y!.rows || z!.cols !== y!.cols) throw new ShapeError(`Ad.${name}: logits ${shapeOf(z!)} and targets ${shapeOf(y!)} differ in shape`)
     const { loss: value, dz } = loss.fromLogits(z!, y!, reduction)
-    return [unsafeWrap(1, 1, Float64Array.of(value)), dz]
+    return [scalar(value), dz]
   },
   vjp: (dz, g, needs) => {
     if (needs[1]) throw new Error(`Ad.${name}: the targets must be constants (differentiate with respect to the logits)`)

@@ -4,6 +4,7 @@
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, matmul as mm, matmulTranspose, shapeOf, sumColumns, transpose as tr, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Primitive } from './tape.js'
+import { scalar } from './tape.js'
 
 /** a·b, (R×K)·(K×C) → R×C: ∂/∂a = g·bᵀ, ∂/∂b = aᵀ·g (neither transpose is materialised). */
 export const matmul: Primitive<undefined, { readonly a: Matrix; readonly b: Matrix }> = {
@@ -44,7 +45,7 @@ const sumAlong = (x: Matrix, axis: Axis): Matrix => {
   }
   let s = 0
   for (let i = 0; i < data.length; i++) s += data[i]!
-  return unsafeWrap(1, 1, Float64Array.of(s))
+  return scalar(s)
 }
 
 const checkAxis = (op: string, axis: unknown): Axis => {

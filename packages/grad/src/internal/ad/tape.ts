@@ -41,11 +41,19 @@ interface Entry {
   readonly saved: unknown
 }
 
-/** One call's tape. `active` turns false when the call returns; its traced values are dead from then on. */
+/**
+ * One call's tape. Its parameter leaves are traced first (ids 0 … leaves − 1, see `leaf`), then each record's output
+ * gets id leaves + its index. `active` turns false when the call returns; its traced values are dead from then on.
+ */
 export class Call {
   readonly tape: Array<Entry> = []
+  leaves = 0
   active = true
-  constructor(readonly leaves: number) {}
+  /** A parameter leaf as a traced value of this call. */
+  leaf(value: Matrix): Traced {
+    if (this.tape.length > 0) throw new Error('Ad: parameter leaves are traced before any op runs')
+    return new Traced(value, this.leaves++, this)
+  }
 }
 
 /** A value computed from the parameters inside one call. It is a Matrix to the type system, so models type-check. */
@@ -72,24 +80,14 @@ export class Traced implements Matrix {
 // applying primitives
 // -------------------------------------------------------------------------------------
 
-/** A number as the 1×1 constant it stands for. */
-const constant = (n: number): Matrix => unsafeWrap(1, 1, Float64Array.of(n))
-
-/** The call the traced inputs belong to (undefined when all are constant); throws for dead or mixed calls. */
-const callOf = (op: string, inputs: ReadonlyArray<Input>): Call | undefined => {
-  let call: Call | undefined
-  for (const x of inputs) {
-    if (!(x instanceof Traced)) continue
-    if (!x.call.active) {
-      throw new Error(`Ad.${op}: a traced value was used after its valueAndGrad call ended (it escaped the function being differentiated)`)
-    }
-    if (call !== undefined && call !== x.call) {
-      throw new Error(`Ad.${op}: traced values of two different valueAndGrad calls meet here; nested differentiation of one call's values inside another is not supported`)
-    }
-    call = x.call
-  }
-  return call
+/** A number as a 1×1 matrix (`new` and a store: Float64Array.of is several times slower on V8). */
+export const scalar = (n: number): Matrix => {
+  const data = new Float64Array(1)
+  data[0] = n
+  return unsafeWrap(1, 1, data)
 }
+
+const constant = scalar
 
 /** The plain value of an input. */
 export const valueOf = (x: Input): Matrix => (x instanceof Traced ? x.value : typeof x === 'number' ? constant(x) : checkMatrix(x))
@@ -103,14 +101,33 @@ const checkMatrix = (x: Matrix): Matrix => {
 
 /**
  * Applies a primitive: computes its output from the inputs' values and, when some input is traced, records it on
- * that call's tape and returns the output as a new traced value.
+ * that call's tape and returns the output as a new traced value. Throws for a traced input whose call has ended, and
+ * for traced inputs of two different calls.
  */
 export const apply = <A, S>(primitive: Primitive<A, S>, inputs: ReadonlyArray<Input>, attrs: A): Matrix => {
-  const call = callOf(primitive.name, inputs)
-  const values = inputs.map(valueOf)
+  const n = inputs.length
+  const values = new Array<Matrix>(n)
+  const ids = new Array<number>(n)
+  let call: Call | undefined
+  for (let i = 0; i < n; i++) {
+    const x = inputs[i]!
+    if (x instanceof Traced) {
+      if (!x.call.active) {
+        throw new Error(`Ad.${primitive.name}: a traced value was used after its valueAndGrad call ended (it escaped the function being differentiated)`)
+      }
+      if (call !== undefined && call !== x.call) {
+        throw new Error(`Ad.${primitive.name}: traced values of two different valueAndGrad calls meet here; nested differentiation of one call's values inside another is not supported`)
+      }
+      call = x.call
+      values[i] = x.value
+      ids[i] = x.id
+    } else {
+      values[i] = valueOf(x)
+      ids[i] = -1
+    }
+  }
   const [output, saved] = primitive.forward(values, attrs)
   if (call === undefined) return output
-  const ids = inputs.map((x) => (x instanceof Traced ? x.id : -1))
   call.tape.push({ primitive: primitive as Primitive<unknown, unknown>, inputs: ids, saved })
   return new Traced(output, call.leaves + call.tape.length - 1, call)
 }
@@ -119,23 +136,26 @@ export const apply = <A, S>(primitive: Primitive<A, S>, inputs: ReadonlyArray<In
 // the reverse sweep
 // -------------------------------------------------------------------------------------
 
+const isTraced = (id: number): boolean => id >= 0
+
 /**
- * Runs `f` on traced leaves and returns its value and the cotangent of every leaf (undefined where the result does
- * not depend on it). `f` must return a 1×1 matrix (or a number).
+ * Runs `run` in a fresh call (it traces the parameter leaves with `call.leaf`, then computes f) and returns f's value
+ * and the cotangent of every leaf at its id (undefined where the result does not depend on it; entries past the
+ * leaves are undefined too). f must return a 1×1 matrix (or a number).
  */
 export const differentiate = (
   op: string,
-  leaves: ReadonlyArray<Matrix>,
-  f: (traced: ReadonlyArray<Matrix>) => Input
+  run: (call: Call) => Input
 ): { readonly value: number; readonly cotangents: ReadonlyArray<Matrix | undefined> } => {
-  const call = new Call(leaves.length)
+  const call = new Call()
   let result: Input
   try {
-    result = f(leaves.map((leaf, i) => new Traced(leaf, i, call)))
+    result = run(call)
   } finally {
     call.active = false
   }
-  if (typeof result === 'number') return { value: result, cotangents: new Array(leaves.length) }
+  const leaves = call.leaves
+  if (typeof result === 'number') return { value: result, cotangents: new Array(leaves) }
   if (result instanceof Traced && result.call !== call) {
     throw new Error(`${op}: the function returned a traced value of another valueAndGrad call`)
   }
@@ -143,7 +163,7 @@ export const differentiate = (
     throw new ShapeError(`${op}: the function must return a 1×1 matrix (a scalar loss), got ${shapeOf(result)}`)
   }
   const value = valueOf(result).data[0]!
-  if (!(result instanceof Traced)) return { value, cotangents: new Array(leaves.length) }
+  if (!(result instanceof Traced)) return { value, cotangents: new Array(leaves) }
   const ct = new Array<Matrix | undefined>(call.leaves + call.tape.length)
   ct[result.id] = constant(1)
   for (let k = call.tape.length - 1; k >= 0; k--) {
@@ -151,8 +171,7 @@ export const differentiate = (
     if (g === undefined) continue // this value does not reach the result
     ct[call.leaves + k] = undefined // released: nothing reads it again
     const { primitive, inputs, saved } = call.tape[k]!
-    const needs = inputs.map((id) => id >= 0)
-    const d = primitive.vjp(saved, g, needs)
+    const d = primitive.vjp(saved, g, inputs.map(isTraced))
     for (let i = 0; i < inputs.length; i++) {
       const id = inputs[i]!
       if (id < 0) continue
@@ -162,5 +181,5 @@ export const differentiate = (
       ct[id] = prev === undefined ? di : add(di)(prev)
     }
   }
-  return { value, cotangents: ct.slice(0, call.leaves) }
+  return { value, cotangents: ct } // the leaves' cotangents are its first `leaves` entries
 }

@@ -1,15 +1,13 @@
 /**
  * The `ad` contender: the same network and optimizer as puregrad's fused step, written as forward code with
- * Ad.dense and the fused loss and differentiated by Ad.valueAndGrad, then updated by Optimizer.updateAndApply.
+ * Ad.dense and the fused loss, differentiated by Ad.valueAndGrad and trained by the generic Train.step.
  * Its losses and parameters are puregrad's bit for bit (baselines.test.ts): only the route differs.
  */
 import * as Ad from '@puregrad/grad/Ad'
-import type { DenseParams } from '@puregrad/grad/Dense'
-import type { Matrix } from '@puregrad/tensor/Matrix'
+import type { Batch, Params } from '@puregrad/mlp/Mlp'
 import * as Opt from '@puregrad/mlp/Optimizer'
-
-type Params = ReadonlyArray<DenseParams>
-
+import * as T from '@puregrad/mlp/Train'
+import type { Matrix } from '@puregrad/tensor/Matrix'
 
 /** σ(W·x + b) on every hidden layer, logits at the last, binary cross-entropy summed over the batch. */
 const loss = (params: Params, x: Matrix, y: Matrix): Matrix => {
@@ -18,16 +16,16 @@ const loss = (params: Params, x: Matrix, y: Matrix): Matrix => {
   return Ad.binaryCrossEntropyWithLogits(h, y, 'sum')
 }
 
+const valueAndGrad = Ad.valueAndGrad(loss)
+
+/** The network's objective for Train: Ad's value and gradients on a batch. */
+export const objective = (params: Params, batch: Batch): T.LossAndGrads<Params> => {
+  const { value, grads } = valueAndGrad(params, batch.x, batch.y)
+  return { loss: value, grads }
+}
+
 /** A step function and its initial state: plain SGD at `lr`, as the bench's puregrad step. */
 export const adTraining = (params0: Params, lr: number) => {
   const optimizer = Opt.sgd(lr)
-  const valueAndGrad = Ad.valueAndGrad(loss)
-  const apply = Opt.updateAndApply(optimizer)
-  const initial = { params: params0, optState: optimizer.init(params0), loss: NaN }
-  const step = (state: typeof initial, x: Matrix, y: Matrix): typeof initial => {
-    const { value, grads } = valueAndGrad(state.params, x, y)
-    const [params, optState] = apply(grads, state.optState, state.params)
-    return { params, optState, loss: value }
-  }
-  return { initial, step }
+  return { initial: T.initialState(optimizer)(params0), step: T.step(objective, optimizer) }
 }

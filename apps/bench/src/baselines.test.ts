@@ -33,8 +33,12 @@ describe('baselines do the same work as puregrad', () => {
   it('the ad contender gives puregrad\'s losses and parameters bit for bit', () => {
     const ad = adTraining(params, 0.5)
     let state = ad.initial
-    const losses = puregradLosses(20).map(() => (state = ad.step(state, x, y)).loss)
-    expect(losses).toEqual(puregradLosses(20))
+    const losses = puregradLosses(20).slice(0, -1).map(() => {
+      const { loss, next } = ad.step(state, { x, y })
+      state = next
+      return loss
+    })
+    expect(losses).toEqual(puregradLosses(20).slice(0, -1))
     const opt = Opt.sgd(0.5)
     const final = T.train(spec, opt)(T.initialState(opt)(params), Array.from({ length: 20 }, () => ({ x, y })))
     if (final._tag === 'Left') throw new Error(final.left.message)

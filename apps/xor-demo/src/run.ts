@@ -75,7 +75,7 @@ export const verdictOf = (outputs: ReadonlyArray<number>): Verdict => {
 export interface Outcome {
   readonly spec: MlpSpec
   readonly params: Params
-  /** Loss of the last step, or the loss at the loaded parameters when no step ran. */
+  /** The loss at the final parameters (after the last step, or as loaded when no step ran). */
   readonly loss: number
   readonly steps: number
   /** The loss at steps lossStride, 2·lossStride, … : every step of short runs, a bounded sample of long ones. */
@@ -125,7 +125,9 @@ export const trainFrom = (
   const recorder = lossRecorder()
   const states = pipe(
     T.scan(spec, optimizer)(state0, repeat(xor, options.steps)),
+    // State k carries the loss at its own parameters, after k steps: the curve and progress show steps 1 … N.
     T.tap((s) => {
+      if (s.step === 0) return
       recorder.add(s.loss!)
       onStep(s)
     })

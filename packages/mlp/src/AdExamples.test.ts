@@ -13,21 +13,20 @@ import type { Matrix } from '@puregrad/tensor/Matrix'
 import { key, normal, split } from '@puregrad/tensor/Random'
 import type { Tree } from '@puregrad/tensor/Tree'
 import { describe, expect, it } from 'vitest'
+import * as E from 'fp-ts/lib/Either.js'
 import * as O from './Optimizer.js'
+import * as T from './Train.js'
 
-/** `steps` optimizer steps on f's gradient from p0; the last loss and the final parameters. */
+/** `steps` steps of Train on f's gradient from p0 (the same arguments every step): the final parameters and their loss. */
 const fit = <P extends Tree, S, Args extends ReadonlyArray<unknown>>(f: (p: P, ...args: Args) => Matrix, optimizer: O.Optimizer<S>, p0: P, steps: number, ...args: Args) => {
   const valueAndGrad = Ad.valueAndGrad(f)
-  const apply = O.updateAndApply(optimizer)
-  let params = p0
-  let state = optimizer.init(p0)
-  let loss = NaN
-  for (let i = 0; i < steps; i++) {
-    const r = valueAndGrad(params, ...args)
-    loss = r.value
-    ;[params, state] = apply(r.grads, state, params)
+  const objective = (p: P, batch: Args) => {
+    const { value, grads } = valueAndGrad(p, ...batch)
+    return { loss: value, grads }
   }
-  return { params, loss }
+  const result = T.train(objective, optimizer)(T.initialState(optimizer)(p0), Array.from({ length: steps }, () => args))
+  if (E.isLeft(result)) throw new Error(result.left.message)
+  return { params: result.right.params, loss: result.right.loss! }
 }
 
 describe('Ad examples train with the optimizers', () => {

@@ -13,6 +13,7 @@ import * as Loss from '@puregrad/grad/Loss'
 import * as V from '@puregrad/grad/Vjp'
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf } from '@puregrad/tensor/Matrix'
+import { withDescend } from './internal/fusion.js'
 import type { MlpSpec } from './Spec.js'
 
 // -------------------------------------------------------------------------------------
@@ -93,27 +94,24 @@ export const predict = (spec: MlpSpec, params: Params): ((x: Matrix) => Matrix) 
 
 /**
  * The loss on a batch and its gradients with respect to every parameter (same shape as params), bit-identical to
- * `valueAndGrad(objective(spec)(batch.y))`. The network's pieces are looked up once per spec, not once per batch.
+ * `valueAndGrad(objective(spec)(batch.y))`: an objective for `Train`. The network's pieces are looked up once per
+ * spec, not once per batch. Train.step recognises it (privately) and, with plain SGD, folds each update into the
+ * backward pass (Backprop.gradientStep: the same bits, no gradient tree kept).
  */
 export const lossAndGradients = (spec: MlpSpec): ((params: Params, batch: Batch) => LossAndGradients) => {
-  const run = Backprop.lossAndGradients(denseStack(spec))
-  return (params, batch) => {
-    checkParams(spec, params)
-    return run(params, batch.x, batch.y)
-  }
-}
-
-/**
- * One step of plain gradient descent, θ + scale·∂C/∂θ for every parameter (scale = −rate), with the update folded
- * into the backward pass: no gradient tree is kept. Bit-identical to lossAndGradients followed by
- * `Matrix.axpy(scale, grad)(θ)` on every leaf. `loss` is the loss at `params`.
- */
-export const gradientStep = (spec: MlpSpec): ((params: Params, batch: Batch, scale: number) => Backprop.GradientStep) => {
-  const run = Backprop.gradientStep(denseStack(spec))
-  return (params, batch, scale) => {
-    checkParams(spec, params)
-    return run(params, batch.x, batch.y, scale)
-  }
+  const stack = denseStack(spec)
+  const run = Backprop.lossAndGradients(stack)
+  const descend = Backprop.gradientStep(stack)
+  return withDescend(
+    (params: Params, batch: Batch): LossAndGradients => {
+      checkParams(spec, params)
+      return run(params, batch.x, batch.y)
+    },
+    (params: Params, batch: Batch, scale: number) => {
+      checkParams(spec, params)
+      return descend(params, batch.x, batch.y, scale)
+    }
+  )
 }
 
 /** The loss on a batch, without gradients. */

@@ -7,6 +7,7 @@ import * as I from './Init.js'
 import type { Params } from './Mlp.js'
 import * as O from './Optimizer.js'
 import { uniform } from './Spec.js'
+import { fusionOf, updateAndApply } from './internal/fusion.js'
 import { initialState, train } from './Train.js'
 
 const theta: Params = [{ W: M.row([1, 2]), b: M.column([0.5]) }]
@@ -148,7 +149,7 @@ describe('updateAndApply', () => {
   ]
 
   it.each(fused)('%s: the fused path gives the same parameters and state, bit for bit, step after step', (_, opt) => {
-    expect(opt.updateAndApply).toBeDefined()
+    expect(fusionOf(opt).updateAndApply).toBeDefined()
     const keys = split(key(11), 6)
     let params = I.init(I.glorotUniform)(keys[0]!, spec)
     let fusedParams = params
@@ -156,7 +157,7 @@ describe('updateAndApply', () => {
     for (const k of keys.slice(1)) {
       const grads = I.init(I.standardNormal)(k, spec)
       const [updates, next] = opt.update(grads, state, params)
-      ;[fusedParams, fusedState] = O.updateAndApply(opt)(grads, fusedState, fusedParams)
+      ;[fusedParams, fusedState] = updateAndApply(opt)(grads, fusedState, fusedParams)
       params = O.applyUpdates(params, updates)
       state = next
       expect(bits(fusedParams)).toEqual(bits(params))
@@ -166,8 +167,8 @@ describe('updateAndApply', () => {
 
   it('falls back to update then applyUpdates for an optimizer without a fused path', () => {
     const opt = O.applyIfFinite(O.sgd(0.5))
-    expect(opt.updateAndApply).toBeUndefined()
-    const [next, state] = O.updateAndApply(opt)(g, opt.init(theta), theta)
+    expect(fusionOf(opt).updateAndApply).toBeUndefined()
+    const [next, state] = updateAndApply(opt)(g, opt.init(theta), theta)
     close(flat(next), [0.95, 2.1, 0.35])
     expect(state.skipped).toBe(0)
   })
@@ -186,7 +187,7 @@ describe('gradientScale', () => {
     for (const k of keys) {
       const grads = I.init(I.standardNormal)(k, spec)
       const [updates, next] = opt.update(grads, state, grads)
-      const [scale, scaled] = opt.gradientScale!(state)
+      const [scale, scaled] = fusionOf(opt).gradientScale!(state)
       expect(bits(updates)).toEqual(bits(grads.map(({ W, b }) => ({ W: M.scale(scale)(W), b: M.scale(scale)(b) }))))
       expect(scaled).toEqual(next)
       state = next
@@ -194,9 +195,9 @@ describe('gradientScale', () => {
   })
 
   it('only optimizers whose updates are scaled gradients have it', () => {
-    expect(O.scaleByLearningRate(0.1).gradientScale).toBeDefined()
+    expect(fusionOf(O.scaleByLearningRate(0.1)).gradientScale).toBeDefined()
     for (const opt of [O.momentum(0.1), O.adam(0.1), O.chain(O.clipByGlobalNorm(1), O.scaleByLearningRate(0.1)), O.applyIfFinite(O.sgd(0.1))]) {
-      expect((opt as O.Optimizer<unknown>).gradientScale).toBeUndefined()
+      expect(fusionOf(opt as O.Optimizer).gradientScale).toBeUndefined()
     }
   })
 })

@@ -2,7 +2,9 @@
  * Optimizers shaped like optax: a pair of pure functions `{ init, update }` with a typed state. `update` turns
  * gradients into updates and a new state; `applyUpdates` adds the updates to the parameters, separately.
  * Small transformations (`scaleByLearningRate`, `traceMomentum`, `scaleByAdam`, `clipByGlobalNorm`,
- * `addDecayedWeights`, `applyIfFinite`) are composed with `chain`; `sgd`, `momentum` and `adam` are such chains.
+ * `addDecayedWeights`, `applyIfFinite`) are composed with `chain`; `sgd`, `momentum` and `adam` are such chains, and
+ * `byName` finds them by name. Where a chain can apply its updates in fewer passes, Train.step does so privately (the
+ * same bits); the public contract is `{ init, update }` alone.
  *
  * Parameters, gradients and updates are parameter trees (see @puregrad/tensor's Tree) of one structure.
  *
@@ -12,28 +14,20 @@ import * as M from '@puregrad/tensor/Matrix'
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import * as T from '@puregrad/tensor/Tree'
 import type { Tree } from '@puregrad/tensor/Tree'
+import { applyUpdates as fusedApplyUpdates, fusionOf, withFusion } from './internal/fusion.js'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** A gradient transformation: `update(grads, state, params)` returns the updates (shaped like grads) and the new state. */
-export interface Optimizer<S> {
-  readonly init: (params: Tree) => S
-  readonly update: <P extends Tree>(grads: P, state: S, params: P) => readonly [updates: P, state: S]
-  /**
-   * Optional: `update` then {@link applyUpdates} in fewer passes over memory, returning the new parameters instead
-   * of the updates. Where present it must give exactly `applyUpdates(params, update(grads, state, params)[0])` and
-   * the same state, bit for bit. {@link updateAndApply} uses it when it exists; a training step calls that.
-   */
-  readonly updateAndApply?: <P extends Tree>(grads: P, state: S, params: P) => readonly [params: P, state: S]
-  /**
-   * Optional: present when the updates are always the gradients times one number that depends on the state alone
-   * (plain SGD, with or without a schedule). Returns that number and the next state: `update(grads, state)` must be
-   * exactly `[Tree.map(Matrix.scale(k))(grads), next]`. A training step can then fold the update into the backward
-   * pass and never keep the gradients (see Train.step).
-   */
-  readonly gradientScale?: (state: S) => readonly [scale: number, state: S]
+/**
+ * A gradient transformation: `init(params)` makes its state, `update(grads, state, params)` returns the updates
+ * (shaped like grads) and the new state. Written as methods, so an `Optimizer<AdamState>` is an `Optimizer` (of
+ * unknown state) wherever one is expected, without a cast.
+ */
+export interface Optimizer<S = unknown> {
+  init(params: Tree): S
+  update<P extends Tree>(grads: P, state: S, params: P): readonly [updates: P, state: S]
 }
 
 /** A learning rate as a function of the step (0 for the first update). */
@@ -129,18 +123,22 @@ export const scaleByLearningRate = (rate: number | Schedule): Optimizer<CountSta
     return r
   }
   const gradientScale = (state: CountState): readonly [number, CountState] => [-scheduled(state.count), { count: state.count + 1 }]
-  return {
-    init: () => ({ count: 0 }),
-    update: (grads, state) => {
-      const [factor, next] = gradientScale(state)
-      return [T.map(M.scale(factor))(grads), next]
+  return withFusion<CountState, Optimizer<CountState>>(
+    {
+      init: () => ({ count: 0 }),
+      update: (grads, state) => {
+        const [factor, next] = gradientScale(state)
+        return [T.map(M.scale(factor))(grads), next]
+      }
     },
-    updateAndApply: (grads, state, params) => {
-      const [factor, next] = gradientScale(state)
-      return [T.zipWith(grads, (p, u) => M.axpy(factor, u)(p))(params), next]
-    },
-    gradientScale
-  }
+    {
+      updateAndApply: (grads, state, params) => {
+        const [factor, next] = gradientScale(state)
+        return [T.zipWith(grads, (p, u) => M.axpy(factor, u)(p))(params), next]
+      },
+      gradientScale
+    }
+  )
 }
 
 export interface TraceState {
@@ -326,22 +324,27 @@ export const chain = <S extends ReadonlyArray<unknown>>(
       }
       return [updates, states as unknown as S]
     }
-  const update = run((t, u, s, params) => t.update(u, s, params))
-  const only = all.length === 1 ? last : undefined
-  return {
-    init: (params) => all.map((t) => t.init(params)) as unknown as S,
-    update,
-    ...(last?.updateAndApply === undefined ? {} : { updateAndApply: run((t, u, s, params) => t.updateAndApply!(u, s, params)) }),
-    // A chain of one transformation scales its gradients exactly when that transformation does.
-    ...(only?.gradientScale === undefined
-      ? {}
-      : {
-          gradientScale: (state: Readonly<S>) => {
-            const [scale, next] = only.gradientScale!(state[0])
-            return [scale, [next] as unknown as S] as const
-          }
-        })
-  }
+  const lastFusion = last === undefined ? {} : fusionOf(last)
+  const only = all.length === 1 ? lastFusion : {}
+  return withFusion<Readonly<S>, Optimizer<Readonly<S>>>(
+    {
+      init: (params) => all.map((t) => t.init(params)) as unknown as S,
+      update: run((t, u, s, params) => t.update(u, s, params))
+    },
+    {
+      // The last transformation's fused apply (scaleByLearningRate ends sgd, momentum and adam) fuses the chain's.
+      ...(lastFusion.updateAndApply === undefined ? {} : { updateAndApply: run((t, u, s, params) => fusionOf(t).updateAndApply!(u, s, params)) }),
+      // A chain of one transformation scales its gradients exactly when that transformation does.
+      ...(only.gradientScale === undefined
+        ? {}
+        : {
+            gradientScale: (state: Readonly<S>) => {
+              const [scale, next] = only.gradientScale!(state[0])
+              return [scale, [next] as unknown as S] as const
+            }
+          })
+    }
+  )
 }
 
 // -------------------------------------------------------------------------------------
@@ -364,17 +367,15 @@ export const adam = (rate: number | Schedule, options: { b1?: number; b2?: numbe
 // -------------------------------------------------------------------------------------
 
 /** θ + updates, leaf by leaf: a new parameter tree. */
-export const applyUpdates = <P extends Tree>(params: P, updates: P): P => T.zipWith(updates, (p, u) => M.add(u)(p))(params)
+export const applyUpdates: <P extends Tree>(params: P, updates: P) => P = fusedApplyUpdates
 
-/**
- * The new parameters and optimizer state after one update: `applyUpdates(params, update(grads, state, params)[0])`,
- * fused into fewer passes when the optimizer provides `updateAndApply` (bit-identical either way). At [784, 128, 10]
- * the fused SGD step writes one 100k-entry array per step instead of two.
- */
-export const updateAndApply =
-  <S>(optimizer: Optimizer<S>) =>
-  <P extends Tree>(grads: P, state: S, params: P): readonly [params: P, state: S] => {
-    if (optimizer.updateAndApply !== undefined) return optimizer.updateAndApply(grads, state, params)
-    const [updates, next] = optimizer.update(grads, state, params)
-    return [applyUpdates(params, updates), next]
-  }
+export type OptimizerName = 'sgd' | 'momentum' | 'adam'
+
+/** The optimizers by name, each from a learning rate (or schedule) with its other settings at their defaults. */
+export const byName: Readonly<Record<OptimizerName, (rate: number | Schedule) => Optimizer>> = {
+  sgd: (rate) => sgd(rate),
+  momentum: (rate) => momentum(rate),
+  adam: (rate) => adam(rate)
+}
+
+export const names: ReadonlyArray<OptimizerName> = Object.keys(byName) as Array<OptimizerName>

@@ -1,6 +1,19 @@
 /**
- * Training as a fold: `step` maps a state and a batch to the next state; `train` folds it over an iterable of
- * batches; `scan` yields the lazy sequence of states, so progress, history and early stopping are plain consumers.
+ * Training as a fold, for any model: an objective maps parameters and a batch to the loss and gradients shaped like
+ * the parameters (`Mlp.lossAndGradients(spec)`, `Ad.valueAndGrad` of any forward code, a hand-written VJP), an
+ * optimizer turns gradients into updates, and `step` maps a state and a batch to the next state. `scan` yields the
+ * lazy sequence of states, so history, early stopping and progress are plain consumers; `train` folds to the end.
+ *
+ * The invariant every consumer relies on: the loss a state carries is the loss at that state's own parameters.
+ * A step computes the loss at the parameters it starts from (that is its forward pass), so `scan` yields each state
+ * with the loss its batch gave it, and no step pays an extra forward pass for it; after the last batch, the final
+ * parameters are evaluated once (on the last batch), so the trained parameters come with their own loss too.
+ *
+ * ```ts
+ * const objective = (p: Params, b: Batch) => { const { value, grads } = Ad.valueAndGrad(loss)(p, b.x, b.y); return { loss: value, grads } }
+ * const result = Train.earlyStopping({ patience: 5, every: 10, monitor: (s) => validationLoss(s.params) })(
+ *   Train.scan(objective, Optimizer.adam(0.01))(Train.initialState(Optimizer.adam(0.01))(params0), batches))
+ * ```
  *
  * @since 0.1.0
  */
@@ -9,36 +22,51 @@ import * as O from 'fp-ts/lib/Option.js'
 import * as M from '@puregrad/tensor/Matrix'
 import * as Tree from '@puregrad/tensor/Tree'
 import type { Batch, Params } from './Mlp.js'
-import { gradientStep, lossAndGradients } from './Mlp.js'
+import { lossAndGradients } from './Mlp.js'
 import type { Optimizer } from './Optimizer.js'
-import { updateAndApply } from './Optimizer.js'
 import type { MlpSpec } from './Spec.js'
+import { descendOf, fusionOf, updateAndApply } from './internal/fusion.js'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** Everything a training step changes. `loss` is the batch loss at the parameters the step started from. */
-export interface TrainState<S> {
-  readonly params: Params
+/** The loss on a batch and its gradients, a tree shaped like the parameters. */
+export interface LossAndGrads<P> {
+  readonly loss: number
+  readonly grads: P
+}
+
+/** Any model's training signal: (params, batch) ↦ { loss, grads }. `Mlp.lossAndGradients(spec)` is one. */
+export type Objective<P, B> = (params: P, batch: B) => LossAndGrads<P>
+
+/** Everything training changes. `S` is the optimizer's state, `P` the parameter tree (an MLP's by default). */
+export interface TrainState<S = unknown, P = Params> {
+  readonly params: P
   readonly optState: S
-  /** Steps taken so far. */
+  /** Updates applied to reach `params`. */
   readonly step: number
-  /** The loss of the last step; null before the first. */
+  /** The loss at `params` (on the batch it was evaluated on); null for a state not evaluated yet. */
   readonly loss: number | null
 }
 
+/** One step: the loss at the state's parameters on the batch, and the state after the update (not evaluated yet). */
+export interface Stepped<S, P> {
+  readonly loss: number
+  readonly next: TrainState<S, P>
+}
+
 /**
- * Training diverged: the loss at step `step` was not finite, or (`cause: 'parameters'`) the update of that step left a
- * parameter that is not finite while the loss it started from still was. `last` is the last state whose loss and
- * parameters were all finite (the initial state when the first step diverged).
+ * Training diverged at `step`: the loss at that state's parameters was not finite (`cause: 'loss'`), or the update
+ * that made them left a parameter that is not finite (`cause: 'parameters'`). `last` is the last state whose loss and
+ * parameters were all finite (the initial state when the first one diverged).
  */
-export interface NonFiniteLoss<S> {
+export interface NonFiniteLoss<S = unknown, P = Params> {
   readonly _tag: 'NonFiniteLoss'
   readonly cause: 'loss' | 'parameters'
   readonly step: number
   readonly loss: number
-  readonly last: TrainState<S>
+  readonly last: TrainState<S, P>
   readonly message: string
 }
 
@@ -46,95 +74,112 @@ export interface NonFiniteLoss<S> {
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** Step 0: the parameters and the optimizer's initial state. */
+/** Step 0: the parameters and the optimizer's initial state, not evaluated yet. */
 export const initialState =
   <S>(optimizer: Optimizer<S>) =>
-  (params: Params): TrainState<S> => ({ params, optState: optimizer.init(params), step: 0, loss: null })
+  <P = Params>(params: P): TrainState<S, P> => ({ params, optState: optimizer.init(params as Tree.Tree), step: 0, loss: null })
 
 // -------------------------------------------------------------------------------------
 // training
 // -------------------------------------------------------------------------------------
 
+/** An MLP spec stands for its objective, `Mlp.lossAndGradients(spec)`. */
+const objectiveOf = <P, B>(objective: Objective<P, B> | MlpSpec): Objective<P, B> =>
+  typeof objective === 'function' ? objective : (lossAndGradients(objective) as unknown as Objective<P, B>)
+
 /**
- * One step: loss and gradients on the batch, the optimizer's updates, the new parameters. An optimizer whose updates
- * are the gradients times one number (sgd: its `gradientScale`) has the update folded into the backward pass
- * (Mlp.gradientStep), which gives the same bits without keeping the gradients.
+ * One step: the objective's loss and gradients at the state's parameters, the optimizer's updates, the new
+ * parameters. Where the objective can fold an update into its backward pass and the optimizer's updates are the
+ * gradients times one number (the MLP with plain SGD), they do, privately and with the same bits; otherwise the
+ * optimizer's fused apply is used where it has one.
  */
-export const step = <S>(spec: MlpSpec, optimizer: Optimizer<S>): ((state: TrainState<S>, batch: Batch) => TrainState<S>) => {
-  const { gradientScale } = optimizer
-  if (gradientScale !== undefined) {
-    const descend = gradientStep(spec)
+export function step<S, P, B>(objective: Objective<P, B>, optimizer: Optimizer<S>): (state: TrainState<S, P>, batch: B) => Stepped<S, P>
+export function step<S>(spec: MlpSpec, optimizer: Optimizer<S>): (state: TrainState<S, Params>, batch: Batch) => Stepped<S, Params>
+export function step<S, P, B>(objectiveOrSpec: Objective<P, B> | MlpSpec, optimizer: Optimizer<S>): (state: TrainState<S, P>, batch: B) => Stepped<S, P> {
+  const objective = objectiveOf(objectiveOrSpec)
+  const { gradientScale } = fusionOf(optimizer)
+  const descend = descendOf<P, B>(objective)
+  if (gradientScale !== undefined && descend !== undefined) {
     return (state, batch) => {
       const [scale, optState] = gradientScale(state.optState)
       const { loss, params } = descend(state.params, batch, scale)
-      return { params, optState, step: state.step + 1, loss }
+      return { loss, next: { params, optState, step: state.step + 1, loss: null } }
     }
   }
-  const gradients = lossAndGradients(spec)
   const apply = updateAndApply(optimizer)
   return (state, batch) => {
-    const { loss, grads } = gradients(state.params, batch)
-    const [params, optState] = apply(grads, state.optState, state.params)
-    return { params, optState, step: state.step + 1, loss }
+    const { loss, grads } = objective(state.params, batch)
+    const [params, optState] = apply(grads as Tree.Tree, state.optState, state.params as Tree.Tree)
+    return { loss, next: { params: params as P, optState, step: state.step + 1, loss: null } }
   }
 }
 
 /**
- * The states after each batch, lazily (a generator: iterate it once). It ends after the first state whose loss or
- * parameters are not finite, so a consumer never trains on from NaN or infinite parameters.
+ * The states of a run, lazily (a generator: iterate it once). For each batch, the state it was evaluated at, with
+ * its loss; after the last batch, the final state, evaluated once on that batch (its `loss` is the loss at the
+ * trained parameters). It ends early at the first state whose loss is not finite, or whose parameters are not (that
+ * state is yielded with loss NaN), so a consumer never trains on from NaN or infinite parameters.
  */
-export const scan =
-  <S>(spec: MlpSpec, optimizer: Optimizer<S>) =>
-  function* (state0: TrainState<S>, batches: Iterable<Batch>): Generator<TrainState<S>, void, undefined> {
-    const next = step(spec, optimizer)
+export function scan<S, P, B>(objective: Objective<P, B>, optimizer: Optimizer<S>): (state0: TrainState<S, P>, batches: Iterable<B>) => Generator<TrainState<S, P>, void, undefined>
+export function scan<S>(spec: MlpSpec, optimizer: Optimizer<S>): (state0: TrainState<S, Params>, batches: Iterable<Batch>) => Generator<TrainState<S, Params>, void, undefined>
+export function scan<S, P, B>(objectiveOrSpec: Objective<P, B> | MlpSpec, optimizer: Optimizer<S>) {
+  const objective = objectiveOf<P, B>(objectiveOrSpec)
+  const next = step(objective, optimizer)
+  return function* (state0: TrainState<S, P>, batches: Iterable<B>): Generator<TrainState<S, P>, void, undefined> {
     let state = state0
+    let lastBatch: { readonly batch: B } | undefined
     for (const batch of batches) {
-      state = next(state, batch)
-      yield state
-      if (!Number.isFinite(state.loss) || !finiteParams(state)) return
+      lastBatch = { batch }
+      const stepped = next(state, batch)
+      yield { ...state, loss: stepped.loss }
+      if (!Number.isFinite(stepped.loss)) return
+      state = stepped.next
+      if (!finiteParams(state)) {
+        yield { ...state, loss: NaN }
+        return
+      }
     }
+    if (lastBatch !== undefined) yield { ...state, loss: objective(state.params, lastBatch.batch).loss }
   }
+}
 
 /**
- * The fold of `step` over the batches: Right(final state), or Left(NonFiniteLoss) naming the step where the loss or
- * the parameters stopped being finite, with the last good state.
+ * The fold of `step` over the batches: Right(the final state, with the loss at its parameters), or
+ * Left(NonFiniteLoss) naming the step where the loss or the parameters stopped being finite, with the last good state.
  */
-export const train =
-  <S>(spec: MlpSpec, optimizer: Optimizer<S>) =>
-  (state0: TrainState<S>, batches: Iterable<Batch>): E.Either<NonFiniteLoss<S>, TrainState<S>> =>
-    finish(state0, scan(spec, optimizer)(state0, batches))
+export function train<S, P, B>(objective: Objective<P, B>, optimizer: Optimizer<S>): (state0: TrainState<S, P>, batches: Iterable<B>) => E.Either<NonFiniteLoss<S, P>, TrainState<S, P>>
+export function train<S>(spec: MlpSpec, optimizer: Optimizer<S>): (state0: TrainState<S, Params>, batches: Iterable<Batch>) => E.Either<NonFiniteLoss<S, Params>, TrainState<S, Params>>
+export function train<S, P, B>(objectiveOrSpec: Objective<P, B> | MlpSpec, optimizer: Optimizer<S>) {
+  const run = scan(objectiveOf<P, B>(objectiveOrSpec), optimizer)
+  return (state0: TrainState<S, P>, batches: Iterable<B>): E.Either<NonFiniteLoss<S, P>, TrainState<S, P>> => finish(state0, run(state0, batches))
+}
 
-const finiteParams = (state: TrainState<unknown>): boolean => Tree.leaves(state.params).every(M.allFinite)
+const finiteParams = (state: TrainState<unknown, unknown>): boolean => Tree.leaves(state.params as Tree.Tree).every(M.allFinite)
 
 /**
- * Runs a sequence of states to its end: Right(last state), or Left(NonFiniteLoss) at the first state whose loss is
- * not finite, or when the last state's parameters are not all finite (`scan` ends at the first such state, so that is
- * where a scan stops; `train` never returns Right with a non-finite parameter, the last step included).
+ * Runs a sequence of states to its end: Right(the last state), or Left(NonFiniteLoss) at the first state whose loss
+ * is not finite (with `cause: 'parameters'` when its parameters are not finite either).
  */
-export const finish = <S>(state0: TrainState<S>, states: Iterable<TrainState<S>>): E.Either<NonFiniteLoss<S>, TrainState<S>> => {
-  let good = state0
+export const finish = <S, P>(state0: TrainState<S, P>, states: Iterable<TrainState<S, P>>): E.Either<NonFiniteLoss<S, P>, TrainState<S, P>> => {
   let last = state0
   for (const s of states) {
-    if (s.loss !== null && !Number.isFinite(s.loss)) return E.left(diverged('loss', s, last))
-    good = last
+    if (s.loss !== null && !Number.isFinite(s.loss)) return E.left(diverged(s, last))
     last = s
   }
-  return last === state0 || finiteParams(last) ? E.right(last) : E.left(diverged('parameters', last, good))
+  return E.right(last)
 }
 
-const diverged = <S>(cause: 'loss' | 'parameters', s: TrainState<S>, last: TrainState<S>): NonFiniteLoss<S> => ({
-  _tag: 'NonFiniteLoss',
-  cause,
-  step: s.step,
-  loss: s.loss ?? NaN,
-  last,
-  message:
+const diverged = <S, P>(s: TrainState<S, P>, last: TrainState<S, P>): NonFiniteLoss<S, P> => {
+  const cause = finiteParams(s) ? 'loss' : 'parameters'
+  const loss = s.loss ?? NaN
+  const message =
     cause === 'parameters'
-      ? `the parameters became non-finite at step ${s.step} (the loss before the update was ${s.loss}); try a smaller learning rate or gradient clipping`
-      : s.step === last.step + 1 && last.loss === null
-        ? `the loss was ${s.loss} at the starting parameters (step ${s.step}, before any update): check the data and the initial parameters`
-        : `the loss became ${s.loss} at step ${s.step}; try a smaller learning rate or gradient clipping`
-})
+      ? `the parameters became non-finite at step ${s.step}; try a smaller learning rate or gradient clipping`
+      : s.step === 0
+        ? `the loss was ${loss} at the starting parameters (before any update): check the data and the initial parameters`
+        : `the loss became ${loss} at step ${s.step}; try a smaller learning rate or gradient clipping`
+  return { _tag: 'NonFiniteLoss', cause, step: s.step, loss, last, message }
+}
 
 // -------------------------------------------------------------------------------------
 // consumers
@@ -142,11 +187,14 @@ const diverged = <S>(cause: 'loss' | 'parameters', s: TrainState<S>, last: Train
 
 export interface HistoryEntry {
   readonly step: number
+  /** The loss at the state's parameters. */
   readonly loss: number
+  /** The early-stopping monitor's value at this state, where it was evaluated. */
+  readonly score?: number
 }
 
-/** The loss after every step. */
-export const history = <S>(states: Iterable<TrainState<S>>): ReadonlyArray<HistoryEntry> => {
+/** The loss at every evaluated state. */
+export const history = <S, P>(states: Iterable<TrainState<S, P>>): ReadonlyArray<HistoryEntry> => {
   const out: Array<HistoryEntry> = []
   for (const s of states) if (s.loss !== null) out.push({ step: s.step, loss: s.loss })
   return out
@@ -154,8 +202,8 @@ export const history = <S>(states: Iterable<TrainState<S>>): ReadonlyArray<Histo
 
 /** The states up to and including the first that satisfies `predicate`. */
 export const stopWhen =
-  <S>(predicate: (state: TrainState<S>) => boolean) =>
-  function* (states: Iterable<TrainState<S>>): Generator<TrainState<S>, void, undefined> {
+  <S, P>(predicate: (state: TrainState<S, P>) => boolean) =>
+  function* (states: Iterable<TrainState<S, P>>): Generator<TrainState<S, P>, void, undefined> {
     for (const s of states) {
       yield s
       if (predicate(s)) return
@@ -164,8 +212,8 @@ export const stopWhen =
 
 /** Calls `f` on every state as it passes (progress bars, logging) and yields it unchanged. */
 export const tap =
-  <S>(f: (state: TrainState<S>) => void) =>
-  function* (states: Iterable<TrainState<S>>): Generator<TrainState<S>, void, undefined> {
+  <S, P>(f: (state: TrainState<S, P>) => void) =>
+  function* (states: Iterable<TrainState<S, P>>): Generator<TrainState<S, P>, void, undefined> {
     for (const s of states) {
       f(s)
       yield s
@@ -173,40 +221,79 @@ export const tap =
   }
 
 /** The last state of a sequence, if any. */
-export const last = <S>(states: Iterable<TrainState<S>>): O.Option<TrainState<S>> => {
-  let out: O.Option<TrainState<S>> = O.none
+export const last = <S, P>(states: Iterable<TrainState<S, P>>): O.Option<TrainState<S, P>> => {
+  let out: O.Option<TrainState<S, P>> = O.none
   for (const s of states) out = O.some(s)
   return out
 }
 
-export interface EarlyStoppingResult<S> {
-  /** The state with the lowest loss: its parameters are the ones to keep. */
-  readonly best: TrainState<S>
+export interface EarlyStoppingOptions<S, P> {
+  /** How many monitor evaluations in a row may fail to improve on the best by more than `minDelta` before stopping. */
+  readonly patience: number
+  readonly minDelta?: number
+  /**
+   * What to minimise, at a state: its training loss by default; better a validation loss or any metric, e.g.
+   * `(s) => Mlp.loss(spec)(s.params, validation)`.
+   */
+  readonly monitor?: (state: TrainState<S, P>) => number
+  /** Evaluate the monitor at every `every`-th step (and at the last state); default 1. */
+  readonly every?: number
+}
+
+export interface EarlyStoppingResult<S, P> {
+  /** The state with the best monitor value: its parameters are the ones to keep, and its `loss` is theirs. */
+  readonly best: TrainState<S, P>
+  /** The monitor's value at `best`. */
+  readonly bestScore: number
   /** Where training stopped. */
-  readonly last: TrainState<S>
-  /** True when `patience` steps passed without an improvement of more than `minDelta`. */
+  readonly last: TrainState<S, P>
+  /** True when `patience` evaluations passed without an improvement of more than `minDelta`. */
   readonly stoppedEarly: boolean
+  /** The loss at every state consumed, with the monitor's value where it was evaluated: history and early stopping in one pass. */
+  readonly history: ReadonlyArray<HistoryEntry>
 }
 
 /**
- * Consumes states until the loss has not improved on the best by more than `minDelta` for `patience` steps in a row.
- * Returns none for an empty sequence.
+ * Consumes evaluated states until the monitor has not improved on its best by more than `minDelta` for `patience`
+ * evaluations in a row. Returns none for a sequence without an evaluated state. Throws RangeError unless patience and
+ * every are positive integers and minDelta ≥ 0.
  */
-export const earlyStopping =
-  ({ patience, minDelta = 0 }: { readonly patience: number; readonly minDelta?: number }) =>
-  <S>(states: Iterable<TrainState<S>>): O.Option<EarlyStoppingResult<S>> => {
-    let best: TrainState<S> | undefined
-    let lastState: TrainState<S> | undefined
+export function earlyStopping(
+  options: Omit<EarlyStoppingOptions<never, never>, 'monitor'>
+): <S, P>(states: Iterable<TrainState<S, P>>) => O.Option<EarlyStoppingResult<S, P>>
+export function earlyStopping<S, P>(options: EarlyStoppingOptions<S, P>): (states: Iterable<TrainState<S, P>>) => O.Option<EarlyStoppingResult<S, P>>
+export function earlyStopping<S, P>({ patience, minDelta = 0, monitor, every = 1 }: EarlyStoppingOptions<S, P>) {
+  if (!Number.isSafeInteger(patience) || patience < 1) throw new RangeError(`earlyStopping: patience must be a positive integer, got ${patience}`)
+  if (!Number.isSafeInteger(every) || every < 1) throw new RangeError(`earlyStopping: every must be a positive integer, got ${every}`)
+  if (!(minDelta >= 0)) throw new RangeError(`earlyStopping: minDelta must be ≥ 0, got ${minDelta}`)
+  const score = monitor ?? ((s: TrainState<S, P>) => s.loss!)
+  return (states: Iterable<TrainState<S, P>>): O.Option<EarlyStoppingResult<S, P>> => {
+    const entries: Array<HistoryEntry> = []
+    let best: { readonly state: TrainState<S, P>; readonly score: number } | undefined
+    let lastState: TrainState<S, P> | undefined
+    let lastScored = -1
     let waited = 0
-    for (const s of states) {
-      lastState = s
-      if (s.loss === null) continue
-      if (best === undefined || s.loss < best.loss! - minDelta) {
-        best = s
+    const consider = (s: TrainState<S, P>): boolean => {
+      const value = score(s)
+      entries[entries.length - 1] = { step: s.step, loss: s.loss!, score: value }
+      lastScored = s.step
+      if (best === undefined || value < best.score - minDelta) {
+        best = { state: s, score: value }
         waited = 0
-      } else if (++waited >= patience) {
-        return O.some({ best, last: s, stoppedEarly: true })
+        return false
+      }
+      return ++waited >= patience
+    }
+    for (const s of states) {
+      if (s.loss === null) continue
+      lastState = s
+      entries.push({ step: s.step, loss: s.loss })
+      if (s.step % every === 0 && consider(s)) {
+        return O.some({ best: best!.state, bestScore: best!.score, last: s, stoppedEarly: true, history: entries })
       }
     }
-    return best === undefined || lastState === undefined ? O.none : O.some({ best, last: lastState, stoppedEarly: false })
+    if (lastState === undefined) return O.none
+    if (lastScored !== lastState.step) consider(lastState)
+    return O.some({ best: best!.state, bestScore: best!.score, last: lastState, stoppedEarly: false, history: entries })
   }
+}

@@ -68,9 +68,9 @@ export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | un
   const ad = adTraining(params, w.lr)
   let adState = ad.initial
   const contenders: Array<Contender> = [
-    { name: 'puregrad', run: () => (state = step(state, batch)).loss, prepare: async () => Kernel.useBackend('auto') },
-    { name: 'puregrad-js', run: () => (jsState = step(jsState, batch)).loss, prepare: async () => Kernel.useBackend('js') },
-    { name: 'ad', run: () => (adState = ad.step(adState, x, y)).loss, prepare: async () => Kernel.useBackend('auto') },
+    { name: 'puregrad', run: () => (state = step(state, batch).next), prepare: async () => Kernel.useBackend('auto') },
+    { name: 'puregrad-js', run: () => (jsState = step(jsState, batch).next), prepare: async () => Kernel.useBackend('js') },
+    { name: 'ad', run: () => (adState = ad.step(adState, batch).next), prepare: async () => Kernel.useBackend('auto') },
     { name: 'mutable', run: () => mutable(xData, yData, w.lr) }
   ]
   const timings = await measureWorkload(contenders, { kind: 'mlp', mlp: w }, only, options)

@@ -14,6 +14,9 @@ import { key, normal, split } from '@puregrad/tensor/Random'
 import type { Tree } from '@puregrad/tensor/Tree'
 import { describe, expect, it } from 'vitest'
 import * as E from 'fp-ts/lib/Either.js'
+import * as Codec from './Codec.js'
+import * as Data from './Data.js'
+import * as Metrics from './Metrics.js'
 import * as O from './Optimizer.js'
 import * as T from './Train.js'
 
@@ -59,5 +62,39 @@ describe('Ad examples train with the optimizers', () => {
     const { params } = fit(Rnn.loss, O.adam(0.03), Rnn.init(key(5), 1, 8), 300, xs, y, steps)
     const z = Rnn.logit(params, xs, steps)
     expect(Array.from(z.data).every((v, j) => (v > 0 ? 1 : 0) === y.data[j])).toBe(true)
+  })
+})
+
+describe('a whole pipeline for a model that is not an MLP', () => {
+  it('residual block: stratified split, mini-batches, Train.scan, early stopping on the validation loss, a params file', () => {
+    const all = spirals(key(11), 3, 60)
+    const data = Data.split(key(12), { x: all.x, y: all.labels }, { train: 0.6, validation: 0.2, test: 0.2 }, { stratify: true })
+    const scale = Data.standardize(data.train.x)
+    const [train, validation, test] = [data.train, data.validation!, data.test!].map((d) => ({ x: scale.apply(d.x), y: d.y }))
+    const valueAndGrad = Ad.valueAndGrad(Residual.loss)
+    const objective = (p: Residual.Params, b: Data.Dataset) => {
+      const { value, grads } = valueAndGrad(p, b.x, b.y)
+      return { loss: value, grads }
+    }
+    const validationLoss = (s: T.TrainState<unknown, Residual.Params>) => Residual.loss(s.params, validation.x, validation.y).data[0]!
+    const optimizer = O.adam(0.02)
+    const state0 = T.initialState(optimizer)(Residual.init(key(13), 2, 16, 3))
+    const result = T.earlyStopping({ patience: 5, every: 20, monitor: validationLoss })(
+      T.scan(objective, optimizer)(state0, Data.batches(key(14), train, { batchSize: 16, epochs: 150 }))
+    )
+    expect(result._tag).toBe('Some')
+    if (result._tag === 'None') return
+    const { best, bestScore, history } = result.value
+    expect(bestScore).toBe(validationLoss(best)) // the kept parameters are the ones that scored it
+    expect(history.length).toBeGreaterThan(0)
+    const predicted = (p: Residual.Params, x: Matrix) => Data.argmax(Residual.logits(p, x))
+    const testAccuracy = Metrics.accuracy(predicted(best.params, test.x), Array.from(test.y.data))
+    expect(testAccuracy).toBeGreaterThanOrEqual(0.9)
+    // Saved and loaded as a params file, checked against the model's own structure: the same predictions.
+    const file = Codec.encodeParams(best.params)
+    if (E.isLeft(file)) throw new Error(file.left)
+    const loaded = Codec.decodeParams(JSON.parse(JSON.stringify(file.right)), { like: best.params })
+    if (E.isLeft(loaded)) throw new Error(loaded.left.join('; '))
+    expect(predicted(loaded.right, test.x)).toEqual(predicted(best.params, test.x))
   })
 })

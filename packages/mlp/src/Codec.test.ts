@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as M from '@puregrad/tensor/Matrix'
 import { key } from '@puregrad/tensor/Random'
 import { describe, expect, it } from 'vitest'
-import { MAX_LAYERS, decodeModel, encodeModel, parameterCount } from './Codec.js'
+import { MAX_LAYERS, decodeModel, decodeParams, encodeModel, encodeParams, parameterCount } from './Codec.js'
 import { MAX_ERRORS } from './errors.js'
 import * as I from './Init.js'
 import { notebookXor } from './Spec.js'
@@ -131,5 +131,56 @@ describe('decodeModel is total and bounded', () => {
     expect(parameterCount([2, 2, 1])).toBe(9)
     const long = { ...example, spec: { ...example.spec, widths: new Array(MAX_LAYERS + 2).fill(1) } }
     expect(decodeModel(long)).toEqual(E.left([`spec.widths: expected at most ${MAX_LAYERS + 1} entries, got ${MAX_LAYERS + 2}`]))
+  })
+})
+
+describe('parameter files of any model', () => {
+  const tree = {
+    lift: { W: M.unsafeFromArray(2, 3, [0.1, -0.2, 0.3, 1e-300, -0, 5]), b: M.column([0.5, -0.5]) },
+    blocks: [{ gamma: M.row([1, 2]) }, { gamma: M.row([3, 4]) }]
+  }
+  it('encodeParams then decodeParams gives the same tree, bit for bit (through JSON text, -0 aside)', () => {
+    const encoded = encodeParams(tree)
+    expect(E.isRight(encoded)).toBe(true)
+    if (E.isLeft(encoded)) return
+    const back = decodeParams(JSON.parse(JSON.stringify(encoded.right)), { like: tree })
+    expect(E.isRight(back)).toBe(true)
+    if (E.isLeft(back)) return
+    expect(M.equals(back.right.lift.b, tree.lift.b)).toBe(true)
+    expect(Array.from(back.right.lift.W.data)).toEqual([0.1, -0.2, 0.3, 1e-300, 0, 5])
+    expect(M.toRows(back.right.blocks[1]!.gamma)).toEqual([[3, 4]])
+    // Without a template: whatever tree the file holds.
+    const any = decodeParams(encoded.right)
+    expect(E.isRight(any) && Object.keys(any.right as object)).toEqual(['lift', 'blocks'])
+  })
+  fcTest.prop([fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 4 }), fc.nat()])('round trip of random MLP parameters', (widths, seed) => {
+    const spec: MlpSpec = { widths, activations: widths.slice(1).map(() => 'tanh'), loss: 'meanSquaredError', reduction: 'mean' }
+    const params = I.init(I.standardNormal)(key(seed), spec)
+    const encoded = encodeParams(params)
+    if (E.isLeft(encoded)) throw new Error(encoded.left)
+    const back = decodeParams(encoded.right, { like: params })
+    expect(E.isRight(back) && back.right.every((p, l) => M.equals(p.W, params[l]!.W) && M.equals(p.b, params[l]!.b))).toBe(true)
+  })
+  it('refuses non-finite numbers and non-matrix leaves when encoding', () => {
+    expect(encodeParams({ a: M.row([1, NaN]) })).toEqual(E.left('params.a.data[1] is NaN: a model file holds finite numbers only'))
+    expect(encodeParams({ a: [M.row([1]), 3] })).toEqual(E.left('params.a[1]: expected a matrix (or a record or array of them), got 3'))
+  })
+  it.each<[string, unknown, RegExp, boolean]>([
+    ['a wrong format', { format: 'puregrad/mlp', version: 1, params: {} }, /^format: expected "puregrad\/params"/, true],
+    ['a null entry', { format: 'puregrad/params', version: 1, params: { a: { rows: 1, cols: 2, data: [1, null] } } }, /^params\.a\.data\[1\]: expected number, got null$/, false],
+    ['a short data array', { format: 'puregrad/params', version: 1, params: { a: { rows: 2, cols: 2, data: [1] } } }, /^params\.a\.data: expected 4 numbers, got 1$/, false],
+    ['a wrong shape for the template', { format: 'puregrad/params', version: 1, params: { lift: { W: { rows: 3, cols: 2, data: [1, 2, 3, 4, 5, 6] }, b: { rows: 2, cols: 1, data: [0, 0] } }, blocks: [] } }, /^params\.lift\.W: expected 2×3, got 3×2$/, true],
+    ['a missing key', { format: 'puregrad/params', version: 1, params: { blocks: [] } }, /^params\.lift: missing$/, true]
+  ])('names the path of %s', (_, input, message, withTemplate) => {
+    const r = withTemplate ? decodeParams(input, { like: tree }) : decodeParams(input)
+    expect(E.isLeft(r) && r.left[0]).toMatch(message)
+  })
+  it('is total and bounded: hostile values, deep nesting and oversized files give Left', () => {
+    let deep: unknown = { rows: 1, cols: 1, data: [1] }
+    for (let i = 0; i < 1000; i++) deep = [deep]
+    expect(decodeParams({ format: 'puregrad/params', version: 1, params: deep })).toEqual(E.left([expect.stringMatching(/nested more than 64 deep$/)]))
+    expect(E.isLeft(decodeParams(new Proxy({}, { get: () => { throw new Error('trap') } })))).toBe(true)
+    const big = { format: 'puregrad/params', version: 1, params: { a: { rows: 1000, cols: 1000, data: [] } } }
+    expect(decodeParams(big, { maxParameters: 1000 })).toEqual(E.left(['params.a: more than the limit of 1,000 parameters in all']))
   })
 })

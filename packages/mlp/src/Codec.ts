@@ -118,8 +118,9 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'obj
 /** Problems found so far, at most MAX_ERRORS; `full` once no more are wanted. */
 class Problems {
   readonly list: Array<string> = []
-  add(message: string): void {
+  add(message: string): undefined {
     if (this.list.length < MAX_ERRORS) this.list.push(message)
+    return undefined
   }
   get full(): boolean {
     return this.list.length >= MAX_ERRORS
@@ -242,3 +243,148 @@ const decodeModelUnguarded = (u: unknown, maxParameters: number): E.Either<Reado
   if (problems.list.length > 0) return E.left(problems.list)
   return E.right({ spec: spec.right, params: read.map((layer) => layer!) })
 }
+
+// -------------------------------------------------------------------------------------
+// parameter trees of any model
+// -------------------------------------------------------------------------------------
+
+export const PARAMS_FORMAT = 'puregrad/params'
+export const PARAMS_VERSION = 1
+
+/** A matrix in a params file: its shape and its entries, row-major. */
+export interface MatrixJson {
+  readonly rows: number
+  readonly cols: number
+  readonly data: ReadonlyArray<number>
+}
+
+/** A params file: `{ "format": "puregrad/params", "version": 1, "params": <tree> }`, leaves as MatrixJson. */
+export interface ParamsJson {
+  readonly format: typeof PARAMS_FORMAT
+  readonly version: typeof PARAMS_VERSION
+  readonly params: unknown
+}
+
+/**
+ * The JSON document of any parameter tree (records, arrays, nesting; leaves are matrices): each matrix as
+ * `{ rows, cols, data }`. Left names the first entry that is not a finite number, or a leaf that is not a matrix.
+ */
+export const encodeParams = (tree: unknown): E.Either<string, ParamsJson> => {
+  try {
+    return E.right({ format: PARAMS_FORMAT, version: PARAMS_VERSION, params: encodeTree(tree, 'params') })
+  } catch (e) {
+    if (e instanceof EncodeError) return E.left(e.message)
+    throw e
+  }
+}
+
+class EncodeError extends Error {}
+
+const isMatrixValue = (u: unknown): u is M.Matrix =>
+  typeof u === 'object' && u !== null && typeof (u as M.Matrix).rows === 'number' && typeof (u as M.Matrix).cols === 'number' && ArrayBuffer.isView((u as M.Matrix).data)
+
+const encodeTree = (t: unknown, path: string): unknown => {
+  if (isMatrixValue(t)) {
+    const bad = firstNonFinite(t.data)
+    if (bad >= 0) throw new EncodeError(nonFinite(`${path}.data[${bad}]`, t.data[bad]!))
+    return { rows: t.rows, cols: t.cols, data: Array.from(t.data) }
+  }
+  if (Array.isArray(t)) return t.map((c, i) => encodeTree(c, `${path}[${i}]`))
+  if (isRecord(t) && Object.getPrototypeOf(t) === Object.prototype) {
+    const out: Record<string, unknown> = {}
+    for (const k of Object.keys(t)) {
+      const v = encodeTree(t[k], `${path}.${k}`)
+      if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true })
+      else out[k] = v
+    }
+    return out
+  }
+  throw new EncodeError(`${path}: expected a matrix (or a record or array of them), got ${describe(t)}`)
+}
+
+export interface DecodeParamsOptions<P> extends DecodeOptions {
+  /**
+   * A tree the decoded one must match: the same structure (array lengths, record keys) and every matrix of the same
+   * shape. With it the result is typed as P; without it, any tree the file holds.
+   */
+  readonly like?: P
+}
+
+/**
+ * A parameter tree from untrusted data (parsed JSON or any value). Left lists the first problems (at most
+ * MAX_ERRORS) with their paths (`params.layers[1].W.data[3]: expected a finite number, got null`). Total and bounded
+ * like decodeModel: at most `maxParameters` entries in all (default MAX_PARAMETERS), checked leaf by leaf before
+ * any entry is read, and nesting at most 64 deep.
+ */
+export function decodeParams<P>(u: unknown, options: DecodeParamsOptions<P> & { readonly like: P }): E.Either<ReadonlyArray<string>, P>
+export function decodeParams(u: unknown, options?: DecodeParamsOptions<unknown>): E.Either<ReadonlyArray<string>, unknown>
+export function decodeParams<P>(u: unknown, options: DecodeParamsOptions<P> = {}): E.Either<ReadonlyArray<string>, unknown> {
+  return total(
+    () => decodeParamsUnguarded(u, options),
+    (message) => E.left([`the document: ${message}`])
+  )
+}
+
+const MAX_DEPTH = 64
+
+const decodeParamsUnguarded = <P>(u: unknown, { maxParameters = MAX_PARAMETERS, like }: DecodeParamsOptions<P>): E.Either<ReadonlyArray<string>, unknown> => {
+  if (!isRecord(u)) return E.left([`the document: expected a puregrad/params object, got ${Array.isArray(u) ? 'an array' : describe(u)}`])
+  const format: unknown = u['format']
+  if (format !== PARAMS_FORMAT) return E.left([`format: expected "${PARAMS_FORMAT}", got ${describe(format)}: this is not a puregrad parameter file`])
+  const version: unknown = u['version']
+  if (version !== PARAMS_VERSION) return E.left([`version: expected ${PARAMS_VERSION}, got ${describe(version)}: this build reads version ${PARAMS_VERSION} only`])
+  const problems = new Problems()
+  let budget = maxParameters
+  const decode = (t: unknown, pattern: unknown, path: string, depth: number): unknown => {
+    if (problems.full) return undefined
+    if (depth > MAX_DEPTH) return problems.add(`${path}: nested more than ${MAX_DEPTH} deep`)
+    if (pattern !== undefined && isMatrixValue(pattern)) return decodeMatrix(t, path, pattern)
+    if (Array.isArray(t)) {
+      if (pattern !== undefined && (!Array.isArray(pattern) || pattern.length !== t.length)) {
+        return problems.add(`${path}: expected ${Array.isArray(pattern) ? `an array of ${pattern.length}` : describe(pattern)}, got an array of ${t.length}`)
+      }
+      return t.map((c, i) => decode(c, pattern === undefined ? undefined : (pattern as ReadonlyArray<unknown>)[i], `${path}[${i}]`, depth + 1))
+    }
+    if (!isRecord(t)) return problems.add(`${path}: expected a matrix { rows, cols, data } or a record or array of them, got ${describe(t)}`)
+    if (pattern === undefined && isMatrixJson(t)) return decodeMatrix(t, path, undefined)
+    const keys = Object.keys(t)
+    if (pattern !== undefined) {
+      if (!isRecord(pattern) || isMatrixValue(pattern)) return problems.add(`${path}: expected ${describe(pattern)}, got a record`)
+      const expected = Object.keys(pattern)
+      const missing = expected.find((k) => !Object.hasOwn(t, k))
+      if (missing !== undefined) return problems.add(`${path}.${missing}: missing`)
+      const extra = keys.find((k) => !Object.hasOwn(pattern, k))
+      if (extra !== undefined) return problems.add(`${path}.${extra}: not in the expected tree`)
+    }
+    const out: Record<string, unknown> = {}
+    for (const k of pattern === undefined ? keys : Object.keys(pattern as object)) {
+      const v = decode(t[k], pattern === undefined ? undefined : (pattern as Record<string, unknown>)[k], `${path}.${k}`, depth + 1)
+      if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true })
+      else out[k] = v
+    }
+    return out
+  }
+  const decodeMatrix = (t: unknown, path: string, expected: M.Matrix | undefined): M.Matrix | undefined => {
+    if (!isMatrixJson(t)) return problems.add(`${path}: expected a matrix { rows, cols, data }, got ${describe(t)}`)
+    const { rows, cols, data } = t
+    if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows < 1 || cols < 1) {
+      return problems.add(`${path}: expected positive integer rows and cols, got ${describe(rows)}×${describe(cols)}`)
+    }
+    if (expected !== undefined && (expected.rows !== rows || expected.cols !== cols)) {
+      return problems.add(`${path}: expected ${expected.rows}×${expected.cols}, got ${rows}×${cols}`)
+    }
+    if (rows * cols > budget) return problems.add(`${path}: more than the limit of ${maxParameters.toLocaleString('en-US')} parameters in all`)
+    budget -= rows * cols
+    if (!Array.isArray(data) || data.length !== rows * cols) {
+      return problems.add(`${path}.data: expected ${rows * cols} numbers, got ${Array.isArray(data) ? data.length : describe(data)}`)
+    }
+    const out = new Float64Array(rows * cols)
+    return readNumbers(data, `${path}.data`, rows * cols, 'Array<number>', out, 0, problems) ? M.unsafeWrap(rows, cols, out) : undefined
+  }
+  const params = decode(u['params'], like, 'params', 0)
+  return problems.list.length > 0 ? E.left(problems.list) : E.right(params)
+}
+
+/** `{ rows, cols, data }` with nothing else: a matrix in a params file (a record of three matrices has other values). */
+const isMatrixJson = (u: unknown): u is { readonly rows: number; readonly cols: number; readonly data: ReadonlyArray<unknown> } =>
+  isRecord(u) && typeof u['rows'] === 'number' && typeof u['cols'] === 'number' && Object.keys(u).length === 3 && Object.hasOwn(u, 'data')

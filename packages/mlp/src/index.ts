@@ -1,6 +1,6 @@
 /**
- * @puregrad/mlp: multilayer perceptrons as immutable records, optax-style optimizers, training as a fold,
- * datasets and batches, and a model file codec.
+ * @puregrad/mlp: multilayer perceptrons as immutable records, optax-style optimizers, training any model as a
+ * fold, datasets, splits and metrics, and codecs for model and parameter files.
  *
  * @since 0.1.0
  */
@@ -8,6 +8,7 @@ export * as Codec from './Codec.js'
 export * as Convergence from './Convergence.js'
 export * as Data from './Data.js'
 export * as Init from './Init.js'
+export * as Metrics from './Metrics.js'
 export * as Mlp from './Mlp.js'
 export * as Optimizer from './Optimizer.js'
 export * as Spec from './Spec.js'

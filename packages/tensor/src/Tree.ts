@@ -66,6 +66,9 @@ export const leaves = (tree: Tree): ReadonlyArray<Matrix> => {
   return out
 }
 
+/** The number of entries in all the leaves: a model's parameter count. */
+export const size = (tree: Tree): number => leaves(tree).reduce((n, m) => n + m.rows * m.cols, 0)
+
 /** Left fold over the leaves in {@link leaves} order. */
 export const reduce =
   <B>(initial: B, f: (acc: B, leaf: Matrix) => B) =>

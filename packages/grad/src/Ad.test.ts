@@ -177,8 +177,11 @@ describe('pure from the outside', () => {
       readonly out: Layer
     }
     const net: Net = { hidden: { W: m(1, 3, 2), b: m(2, 3, 1) }, out: { W: m(3, 1, 3), b: m(4, 1, 1) } }
-    const grads: Net = Ad.grad((p: Net, x: Matrix) => Ad.sum(Ad.dense(p.out, Ad.dense(p.hidden, x, 'tanh'))))(net, m(5, 2, 4))
+    const x = m(5, 2, 4)
+    const f = (p: Net) => Ad.sum(Ad.dense(p.out, Ad.dense(p.hidden, x, 'tanh')))
+    const grads: Net = Ad.grad(f)(net)
     expect(grads.out.W.cols).toBe(3)
+    expect(gradCheck((p: Net) => f(p).data[0]!)(net, grads).passed).toBe(true) // GradCheck takes interface records too
   })
 })
 

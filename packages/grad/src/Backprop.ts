@@ -19,6 +19,7 @@
  *
  * @since 0.1.0
  */
+
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { gemm, gemmAxpy, gemmDerivative } from '@puregrad/tensor/Kernel'
 import { matmulTranspose, ShapeError, shapeOf, sumColumns, unsafeWrap } from '@puregrad/tensor/Matrix'
@@ -162,7 +163,7 @@ const backpropagate = (
  * b + scale·db with db = Σ_batch dz, row by row in one pass: each row's sum is formed as sumColumns forms it (from +0,
  * left to right), then stepped exactly as Matrix.axpy(scale, db)(b) would.
  */
-const stepBias = (dz: Matrix, scale: number, b: Matrix<number, 1>): Matrix<number, 1> => {
+const stepBias = (dz: Matrix, scale: number, b: Matrix): Matrix => {
   const { rows, cols, data } = dz
   const out = new Float64Array(rows)
   for (let i = 0; i < rows; i++) {

@@ -13,6 +13,7 @@
  *
  * @since 0.1.0
  */
+
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { matmulTranspose, ShapeError, shapeOf, sumColumns, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Forward } from '@puregrad/tensor/Epilogue'
@@ -25,10 +26,13 @@ import type { Activation } from './Activation.js'
 
 // Object types rather than interfaces, so that they are parameter trees (Tree needs an implicit index signature).
 
-/** Parameters of a dense layer: W is out × in, b is out × 1. */
+/**
+ * Parameters of a dense layer: W is out × in, b is out × 1. b's column count is not a type (any matrix built at run
+ * time has `number` dimensions); every function that takes a DenseParams checks b is out × 1 and throws a ShapeError.
+ */
 export type DenseParams<O extends number = number, I extends number = number> = {
   readonly W: Matrix<O, I>
-  readonly b: Matrix<O, 1>
+  readonly b: Matrix<O, number>
 }
 
 /** Gradients of the parameters: dW = ∂C/∂W (out × in), db = ∂C/∂b (out × 1). */

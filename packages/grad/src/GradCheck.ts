@@ -8,12 +8,13 @@
  *
  * @since 0.1.0
  */
+
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { axpy, inner, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Key } from '@puregrad/tensor/Random'
 import { key as makeKey, normal, split } from '@puregrad/tensor/Random'
 import * as T from '@puregrad/tensor/Tree'
-import type { Tree } from '@puregrad/tensor/Tree'
+import type { Tree, TreeOf } from '@puregrad/tensor/Tree'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -80,9 +81,14 @@ const withEntry = (m: Matrix, index: number, value: number): Matrix => {
  * Checks `grads` (a tree shaped like `params`) against central differences of the scalar function `f` at `params`.
  * To check an input gradient too, put the input in the tree: `gradCheck(({ p, x }) => …)({ p, x }, { p: dp, x: dx })`.
  */
-export const gradCheck =
-  <T extends Tree>(f: (params: T) => number, options: GradCheckOptions = {}) =>
-  (params: T, grads: T): GradCheckResult => {
+export function gradCheck<P extends Tree>(f: (params: P) => number, options?: GradCheckOptions): (params: P, grads: P) => GradCheckResult
+export function gradCheck<P>(f: (params: P) => number, options?: GradCheckOptions): (params: P & TreeOf<P>, grads: P & TreeOf<P>) => GradCheckResult
+export function gradCheck<P>(f: (params: P) => number, options: GradCheckOptions = {}) {
+  return (checked: P & TreeOf<P>, checkedGrads: P & TreeOf<P>): GradCheckResult => {
+    // Walked as Trees (P may be an interface, which has no index signature); f sees its own type again.
+    const params = checked as unknown as Tree
+    const grads = checkedGrads as unknown as Tree
+    const value = (p: Tree): number => f(p as unknown as P)
     const { epsilon = 1e-6, tolerance = 1e-6, key = makeKey(0) } = options
     // Walk both trees once (zipWith also checks they have one structure), keeping each leaf's path.
     const pairs: Array<{ readonly path: string; readonly theta: Matrix; readonly g: Matrix }> = []
@@ -94,8 +100,7 @@ export const gradCheck =
     let entries = 0
     for (const { path, theta, g } of pairs) {
       for (let index = 0; index < g.data.length; index++) {
-        const at = (value: number): number =>
-          f(T.mapWithPath((m, p) => (p === path ? withEntry(m, index, value) : m))(params))
+        const at = (entry: number): number => value(T.mapWithPath((m, p) => (p === path ? withEntry(m, index, entry) : m))(params))
         const numeric = (at(theta.data[index] + epsilon) - at(theta.data[index] - epsilon)) / (2 * epsilon)
         const c = compare(path, Math.floor(index / g.cols), index % g.cols, g.data[index], numeric)
         entries++
@@ -109,8 +114,8 @@ export const gradCheck =
     const keys = split(key, pairs.length)
     let leafIndex = 0
     const direction = T.map((m) => normal(keys[leafIndex++]!, m.rows, m.cols))(params)
-    const along = (s: number): T => T.zipWith(direction, (m, v) => axpy(s, v)(m))(params)
-    const numeric = (f(along(epsilon)) - f(along(-epsilon))) / (2 * epsilon)
+    const along = (s: number): Tree => T.zipWith(direction, (m, v) => axpy(s, v)(m))(params)
+    const numeric = (value(along(epsilon)) - value(along(-epsilon))) / (2 * epsilon)
     const vs = T.leaves(direction)
     const analytic = pairs.reduce((acc, { g }, i) => acc + inner(g, vs[i]!), 0)
     const d = compare('direction', 0, 0, analytic, numeric)
@@ -126,3 +131,4 @@ export const gradCheck =
       directional
     }
   }
+}

@@ -10,6 +10,7 @@
  *
  * @since 0.1.0
  */
+
 import * as E from 'fp-ts/lib/Either.js'
 import { gemm } from './Kernel.js'
 
@@ -59,21 +60,21 @@ const wrap = <R extends number, C extends number>(rows: R, cols: C, data: Float6
 })
 
 /** The rows×cols matrix of zeros. Throws ShapeError for non-positive or fractional dimensions. */
-export const zeros = <R extends number, C extends number>(rows: R, cols: C): Matrix<R, C> => {
+export const zeros = <R extends number = number, C extends number = number>(rows: NoInfer<R>, cols: NoInfer<C>): Matrix<R, C> => {
   checkDims('zeros', rows, cols)
   return wrap(rows, cols, new Float64Array(rows * cols))
 }
 
 /** The rows×cols matrix with every entry equal to `value`. */
-export const fill = <R extends number, C extends number>(rows: R, cols: C, value: number): Matrix<R, C> => {
+export const fill = <R extends number = number, C extends number = number>(rows: NoInfer<R>, cols: NoInfer<C>, value: number): Matrix<R, C> => {
   checkDims('fill', rows, cols)
   return wrap(rows, cols, new Float64Array(rows * cols).fill(value))
 }
 
 /** Entry (i, j) is `f(i, j)`. */
-export const makeBy = <R extends number, C extends number>(
-  rows: R,
-  cols: C,
+export const makeBy = <R extends number = number, C extends number = number>(
+  rows: NoInfer<R>,
+  cols: NoInfer<C>,
   f: (i: number, j: number) => number
 ): Matrix<R, C> => {
   checkDims('makeBy', rows, cols)
@@ -83,7 +84,7 @@ export const makeBy = <R extends number, C extends number>(
 }
 
 /** The n×n identity. */
-export const identity = <N extends number>(n: N): Matrix<N, N> => makeBy(n, n, (i, j) => (i === j ? 1 : 0))
+export const identity = <N extends number = number>(n: NoInfer<N>): Matrix<N, N> => makeBy<N, N>(n, n, (i, j) => (i === j ? 1 : 0))
 
 /** A column vector (n×1) from trusted numbers. Throws ShapeError when empty. */
 export const column = (values: ReadonlyArray<number>): Matrix<number, 1> => {
@@ -101,9 +102,9 @@ export const row = (values: ReadonlyArray<number>): Matrix<1, number> => {
  * Copies a buffer into a matrix, for trusted callers (kernels, codecs after validation).
  * Throws ShapeError when the length is not rows·cols.
  */
-export const unsafeFromArray = <R extends number, C extends number>(
-  rows: R,
-  cols: C,
+export const unsafeFromArray = <R extends number = number, C extends number = number>(
+  rows: NoInfer<R>,
+  cols: NoInfer<C>,
   data: ArrayLike<number>
 ): Matrix<R, C> => {
   checkDims('unsafeFromArray', rows, cols)
@@ -117,7 +118,7 @@ export const unsafeFromArray = <R extends number, C extends number>(
  * Takes ownership of a fresh buffer without copying it. The caller must never write `data` again:
  * this is how kernels outside this module return their results.
  */
-export const unsafeWrap = <R extends number, C extends number>(rows: R, cols: C, data: Float64Array): Matrix<R, C> => {
+export const unsafeWrap = <R extends number = number, C extends number = number>(rows: NoInfer<R>, cols: NoInfer<C>, data: Float64Array): Matrix<R, C> => {
   checkDims('unsafeWrap', rows, cols)
   if (data.length !== rows * cols) {
     throw new ShapeError(`unsafeWrap: ${rows}×${cols} needs ${rows * cols} entries, got ${data.length}`)

@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+
 import * as E from 'fp-ts/lib/Either.js'
 import type { Matrix } from './Matrix.js'
 import { ShapeError, unsafeWrap } from './Matrix.js'
@@ -160,10 +161,10 @@ export const uniforms = (key: Key, count: number): Float64Array => {
 }
 
 /** A rows×cols matrix of independent draws from U[low, high). */
-export const uniform = <R extends number, C extends number>(
+export const uniform = <R extends number = number, C extends number = number>(
   key: Key,
-  rows: R,
-  cols: C,
+  rows: NoInfer<R>,
+  cols: NoInfer<C>,
   low = 0,
   high = 1
 ): Matrix<R, C> => {
@@ -179,7 +180,7 @@ export const uniform = <R extends number, C extends number>(
  * A rows×cols matrix of independent standard normals N(0, 1), by Marsaglia's polar method:
  * draw u, v ∈ (−1, 1) until 0 < s = u² + v² < 1, then u·√(−2 ln s / s) and v·√(−2 ln s / s) are independent normals.
  */
-export const normal = <R extends number, C extends number>(key: Key, rows: R, cols: C): Matrix<R, C> => {
+export const normal = <R extends number = number, C extends number = number>(key: Key, rows: NoInfer<R>, cols: NoInfer<C>): Matrix<R, C> => {
   checkKey('normal', key)
   checkDims('normal', rows, cols)
   const count = rows * cols

@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+
 import type { Matrix } from './Matrix.js'
 import { ShapeError, shapeOf } from './Matrix.js'
 
@@ -16,6 +17,21 @@ import { ShapeError, shapeOf } from './Matrix.js'
 
 /** A matrix, or a readonly array or record of trees. */
 export type Tree = Matrix | ReadonlyArray<Tree> | { readonly [key: string]: Tree }
+
+/**
+ * T itself when T is a tree whose leaves are all matrices, written any way (records declared with `interface`
+ * included, which have no index signature and so are not `Tree`s), else a type T is not assignable to. Take a
+ * caller's own parameter type as `<P>(params: P & TreeOf<P>)`.
+ */
+export type TreeOf<T> = T extends Matrix
+  ? T
+  : T extends ReadonlyArray<infer U>
+    ? ReadonlyArray<TreeOf<U>>
+    : T extends (...args: never) => unknown
+      ? never
+      : T extends object
+        ? { readonly [K in keyof T]: TreeOf<T[K]> }
+        : never
 
 /** A leaf is anything with numeric rows and cols and a data array: checked without `in`, on the hot path. */
 const isMatrix = (t: unknown): t is Matrix => typeof (t as Matrix).rows === 'number' && (t as Matrix).data !== undefined

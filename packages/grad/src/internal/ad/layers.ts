@@ -3,6 +3,7 @@
  * logits. Each is built on the same rules Backprop runs (Dense.affineOf with the kernels' epilogues, the activations'
  * backward, the losses' fromLogits), so a dense stack differentiated by Ad gives Backprop's bits.
  */
+
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, matmulTranspose, scale, shapeOf, sumColumns, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
 import { exp } from '@puregrad/tensor/Exp'
@@ -37,7 +38,7 @@ export const dense: Primitive<Activation, DenseSaved> = {
   forward: ([W, b, x], σ) => {
     if (b!.cols !== 1 || b!.rows !== W!.rows) throw new ShapeError(`Ad.dense: b must be ${W!.rows}×1 for W ${shapeOf(W!)}, got ${shapeOf(b!)}`)
     if (W!.cols !== x!.rows) throw new ShapeError(`Ad.dense: (${shapeOf(W!)})·(${shapeOf(x!)}): inner dimensions ${W!.cols} ≠ ${x!.rows}`)
-    const p = { W: W!, b: b! as Matrix<number, 1> } // b checked n×1 above
+    const p = { W: W!, b: b! }
     const kernels = σ.kernels
     if (σ.name === 'identity') {
       const z = affineOf(p, x!)

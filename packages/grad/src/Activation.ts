@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+
 import type { Derivative, Forward } from '@puregrad/tensor/Epilogue'
 import { applySigmoid, sigmoid as sigmoidRule, timesDerivative } from '@puregrad/tensor/Epilogue'
 import { exp } from '@puregrad/tensor/Exp'

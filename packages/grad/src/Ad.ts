@@ -7,9 +7,19 @@
  * is the notebook's part 1, ∂C/∂W = dz·xᵀ, ∂C/∂b = Σ_batch dz, ∂C/∂x = Wᵀ·dz.
  *
  * ```ts
+ * import * as M from '@puregrad/tensor/Matrix'
+ * import type { Matrix } from '@puregrad/tensor/Matrix'
+ * import { Ad } from '@puregrad/grad'
+ *
  * const f = (p: { W: Matrix; b: Matrix }, x: Matrix, y: Matrix) =>
  *   Ad.binaryCrossEntropyWithLogits(Ad.add(Ad.matmul(p.W, x), p.b), y, 'sum')
- * const { value, grads } = Ad.valueAndGrad(f)(params, x, y) // grads: { W, b }
+ * const params = { W: M.row([1, -1]), b: M.column([0]) }
+ * const { value, grads } = Ad.valueAndGrad(f)(params, M.column([2, 2]), M.row([1])) // grads: { W, b }
+ * console.log(value.toFixed(4), M.toRows(grads.W), M.toRows(grads.b)) // z = 0: ln 2, and σ(0) − 1 = −0.5 into dz
+ * ```
+ * prints
+ * ```text
+ * 0.6931 [ [ -1, -1 ] ] [ [ -0.5 ] ]
  * ```
  *
  * What is traced: the leaves of the first argument and everything computed from them by these ops. Other arguments
@@ -19,6 +29,7 @@
  *
  * @since 0.2.0
  */
+
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, zeros } from '@puregrad/tensor/Matrix'
 import type { Activation, ActivationName } from './Activation.js'

@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+
 import { exp } from '@puregrad/tensor/Exp'
 import type { Matrix, ReadonlyFloat64Array } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'

@@ -4,12 +4,27 @@
  * chains their pullbacks in reverse: that is backpropagation, written once here instead of in every model.
  *
  * ```ts
- * const net = pipe(stack(dense(V.sigmoid, { inputGradient: false }), affine), andThen(outputLoss(V.sigmoid, L.binaryCrossEntropy, 'sum')(y)))
- * const { value, dp } = valueAndGrad(net)([layer0, layer1], x)
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * import * as M from '@puregrad/tensor/Matrix'
+ * import { Activation as A, Loss as L, Vjp as V } from '@puregrad/grad'
+ *
+ * const x = M.unsafeFromArray(2, 4, [0, 1, 0, 1, 0, 0, 1, 1])
+ * const y = M.row([0, 1, 1, 0])
+ * const layer0 = { W: M.unsafeFromArray(2, 2, [1, -2, -1, 1.5]), b: M.column([0.1, -0.2]) }
+ * const layer1 = { W: M.row([1.5, 1]), b: M.column([-1]) }
+ * const net = pipe(V.stack(V.dense(A.sigmoid, { inputGradient: false }), V.affine()), V.andThen(V.outputLoss(A.sigmoid, L.binaryCrossEntropy, 'sum')(y)))
+ * const { value, dp } = V.valueAndGrad(net)([layer0, layer1], x)
+ * console.log(value.toFixed(4), M.show(dp[1]!.W))
+ * ```
+ * prints
+ * ```text
+ * 2.7494 Matrix 1×2
+ *   [0.0641, 0.0481]
  * ```
  *
  * @since 0.1.0
  */
+
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { scale } from '@puregrad/tensor/Matrix'
 import type { Activation } from './Activation.js'

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+
 export * as Activation from './Activation.js'
 export * as Ad from './Ad.js'
 export * as Backprop from './Backprop.js'

@@ -12,6 +12,7 @@
  *
  * @since 0.1.0
  */
+
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import * as Act from '@puregrad/grad/Activation'

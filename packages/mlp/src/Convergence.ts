@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+
 import * as E from 'fp-ts/lib/Either.js'
 import * as M from '@puregrad/tensor/Matrix'
 import { key } from '@puregrad/tensor/Random'

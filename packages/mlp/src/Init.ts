@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+
 import * as M from '@puregrad/tensor/Matrix'
 import type { Key } from '@puregrad/tensor/Random'
 import { normal, split, uniform } from '@puregrad/tensor/Random'

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+
 import { pipe } from 'fp-ts/lib/function.js'
 import * as Act from '@puregrad/grad/Activation'
 import * as Backprop from '@puregrad/grad/Backprop'

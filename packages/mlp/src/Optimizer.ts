@@ -10,6 +10,7 @@
  *
  * @since 0.1.0
  */
+
 import * as M from '@puregrad/tensor/Matrix'
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import * as T from '@puregrad/tensor/Tree'

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+
 import * as E from 'fp-ts/lib/Either.js'
 import * as Act from '@puregrad/grad/Activation'
 import type { ActivationName } from '@puregrad/grad/Activation'

@@ -10,13 +10,38 @@
  * parameters are evaluated once (on the last batch), so the trained parameters come with their own loss too.
  *
  * ```ts
- * const objective = (p: Params, b: Batch) => { const { value, grads } = Ad.valueAndGrad(loss)(p, b.x, b.y); return { loss: value, grads } }
- * const result = Train.earlyStopping({ patience: 5, every: 10, monitor: (s) => validationLoss(s.params) })(
- *   Train.scan(objective, Optimizer.adam(0.01))(Train.initialState(Optimizer.adam(0.01))(params0), batches))
+ * import * as M from '@puregrad/tensor/Matrix'
+ * import type { Matrix } from '@puregrad/tensor/Matrix'
+ * import { Ad } from '@puregrad/grad'
+ * import { Data, Optimizer, Train } from '@puregrad/mlp'
+ *
+ * // Any model: here a line through the data, y ≈ a·x + b, written as forward code.
+ * type Params = { readonly a: Matrix; readonly b: Matrix }
+ * const loss = (p: Params, x: Matrix, y: Matrix) => Ad.squaredError(Ad.add(Ad.mul(p.a, x), p.b), y, 'mean')
+ * const objective = (p: Params, batch: Data.Dataset) => {
+ *   const { value, grads } = Ad.valueAndGrad(loss)(p, batch.x, batch.y)
+ *   return { loss: value, grads }
+ * }
+ * const train = { x: M.row([0, 1, 2, 3]), y: M.row([1, 3, 5, 7]) }     // y = 2x + 1
+ * const validation = { x: M.row([4]), y: M.row([9]) }
+ * const optimizer = Optimizer.adam(0.1)
+ * const state0 = Train.initialState(optimizer)({ a: M.zeros(1, 1), b: M.zeros(1, 1) })
+ * const result = Train.earlyStopping({ patience: 3, every: 25, monitor: (s: Train.TrainState<unknown, Params>) => loss(s.params, validation.x, validation.y).data[0]! })(
+ *   Train.scan(objective, optimizer)(state0, Data.repeat(train, 2000))
+ * )
+ * if (result._tag === 'Some') {
+ *   const { best, history } = result.value
+ *   console.log(`kept step ${best.step} of ${history.length - 1}: a = ${best.params.a.data[0]!.toFixed(3)}, b = ${best.params.b.data[0]!.toFixed(3)}`)
+ * }
+ * ```
+ * prints
+ * ```text
+ * kept step 475 of 550: a = 2.000, b = 1.000
  * ```
  *
  * @since 0.1.0
  */
+
 import * as E from 'fp-ts/lib/Either.js'
 import * as O from 'fp-ts/lib/Option.js'
 import * as M from '@puregrad/tensor/Matrix'

@@ -3,6 +3,7 @@
  * Nothing here serialises a value it was given: a bad value is described by its kind (and, for a primitive, a short
  * rendering), so deep nesting, cycles, BigInt, throwing getters and Proxies cannot turn an error into an exception.
  */
+
 import type * as t from 'io-ts'
 
 /** At most this many problems are reported for one document; the rest are counted, not collected. */

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+
 export * as Codec from './Codec.js'
 export * as Convergence from './Convergence.js'
 export * as Data from './Data.js'

@@ -2,6 +2,7 @@
  * Compile-time checks of the phantom dimensions: `pnpm test` type-checks this file, and each
  * `@ts-expect-error` fails the type check if the line below it ever compiles.
  */
+
 import { pipe } from 'fp-ts/lib/function.js'
 import * as M from './Matrix.js'
 

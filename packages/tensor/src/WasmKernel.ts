@@ -17,6 +17,7 @@
  *
  * @since 0.1.0
  */
+
 import { derivativeCode } from './Epilogue.js'
 import type { Gemm, GemmAxpy, GemmBias, GemmDerivative } from './Kernel.js'
 import { gemmBytes } from './wasm/gemmBytes.js'

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+
 export * as Epilogue from './Epilogue.js'
 export * as Exp from './Exp.js'
 export * as Kernel from './Kernel.js'

@@ -9,6 +9,7 @@
  * - An objective may fold such an update into its own backward pass (`descend`: the MLP's Backprop.gradientStep), so
  *   a step never keeps the gradients.
  */
+
 import * as M from '@puregrad/tensor/Matrix'
 import * as T from '@puregrad/tensor/Tree'
 import type { Tree } from '@puregrad/tensor/Tree'

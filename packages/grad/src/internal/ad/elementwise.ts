@@ -8,6 +8,7 @@
  * Unary activations reuse the closed-form rules of `Activation` (forward and backward), so Ad and Backprop share
  * one implementation of each σ and σ'.
  */
+
 import { exp as expScalar } from '@puregrad/tensor/Exp'
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'

@@ -1,6 +1,7 @@
 /**
  * Products, reductions and reshaping, each forward rule with its VJP beside it (g = ∂C/∂output).
  */
+
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, matmul as mm, matmulTranspose, shapeOf, sumColumns, transpose as tr, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Primitive } from './tape.js'

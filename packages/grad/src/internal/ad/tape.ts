@@ -13,6 +13,7 @@
  * `data` cannot be read by code outside Ad (Matrix functions would compute without recording: a wrong gradient), so
  * that is an error too, naming the way out (`Ad.stopGradient`).
  */
+
 import type { Matrix, ReadonlyFloat64Array } from '@puregrad/tensor/Matrix'
 import { ShapeError, add, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
 

@@ -8,15 +8,17 @@ import * as Act from '@puregrad/grad/Activation'
 import type { ActivationName } from '@puregrad/grad/Activation'
 import type { Reduction } from '@puregrad/grad/Loss'
 import { parameterCount } from '@puregrad/mlp/Codec'
-import { MAX_MODEL_BYTES } from './files.js'
 import * as Init from '@puregrad/mlp/Init'
 import type { InitName } from '@puregrad/mlp/Init'
+import * as Opt from '@puregrad/mlp/Optimizer'
+import type { OptimizerName } from '@puregrad/mlp/Optimizer'
+import { MAX_MODEL_BYTES } from './files.js'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-export type OptimizerName = 'sgd' | 'momentum' | 'adam'
+export type { OptimizerName } from '@puregrad/mlp/Optimizer'
 
 export interface Options {
   readonly seed: number
@@ -112,7 +114,7 @@ const valueFlags = {
   hidden: widthList,
   activation: oneOf<ActivationName>(Act.names.filter((n) => n !== 'softmax')),
   init: oneOf<InitName>(Init.names),
-  optimizer: oneOf<OptimizerName>(['sgd', 'momentum', 'adam']),
+  optimizer: oneOf<OptimizerName>(Opt.names),
   reduction: oneOf<Reduction>(['sum', 'mean']),
   restarts: integerIn('an integer in [0, 1000]', 0, 1000),
   sweep: integerIn('an integer in [1, 100000]', 1, 100_000),

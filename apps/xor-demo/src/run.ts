@@ -46,16 +46,8 @@ export const specOf = (options: Pick<Options, 'hidden' | 'activation' | 'reducti
   reduction: options.reduction
 })
 
-export const optimizerOf = (options: Pick<Options, 'optimizer' | 'lr'>): O.Optimizer<unknown> => {
-  switch (options.optimizer) {
-    case 'sgd':
-      return O.sgd(options.lr) as O.Optimizer<unknown>
-    case 'momentum':
-      return O.momentum(options.lr, 0.9) as O.Optimizer<unknown>
-    case 'adam':
-      return O.adam(options.lr) as O.Optimizer<unknown>
-  }
-}
+/** The optimizer the options name, at their learning rate (momentum's β 0.9 and Adam's settings as optax's defaults). */
+export const optimizerOf = (options: Pick<Options, 'optimizer' | 'lr'>): O.Optimizer => O.byName[options.optimizer](options.lr)
 
 // -------------------------------------------------------------------------------------
 // outcomes

@@ -123,11 +123,11 @@ describe('every optimizer reduces the loss of a small regression', () => {
   const x = normal(kx!, 3, 32)
   const y = M.matmul(x)(normal(kw!, 1, 3))
   const optimizers: ReadonlyArray<[string, O.Optimizer<unknown>]> = [
-    ['sgd', O.sgd(0.1) as O.Optimizer<unknown>],
-    ['momentum', O.momentum(0.05, 0.9) as O.Optimizer<unknown>],
-    ['nesterov', O.momentum(0.05, 0.9, { nesterov: true }) as O.Optimizer<unknown>],
-    ['adam', O.adam(0.05) as O.Optimizer<unknown>],
-    ['clipped sgd with decay', O.chain(O.clipByGlobalNorm(1), O.addDecayedWeights(1e-4), O.scaleByLearningRate(O.cosineDecay({ rate: 0.1, decaySteps: 50 }))) as O.Optimizer<unknown>]
+    ['sgd', O.sgd(0.1)],
+    ['momentum', O.momentum(0.05, 0.9)],
+    ['nesterov', O.momentum(0.05, 0.9, { nesterov: true })],
+    ['adam', O.adam(0.05)],
+    ['clipped sgd with decay', O.chain(O.clipByGlobalNorm(1), O.addDecayedWeights(1e-4), O.scaleByLearningRate(O.cosineDecay({ rate: 0.1, decaySteps: 50 })))]
   ]
   it.each(optimizers)('%s', (_, opt) => {
     const params = I.init(I.glorotUniform)(key(5), spec)
@@ -142,10 +142,10 @@ describe('updateAndApply', () => {
   const spec = uniform([3, 4, 2], 'tanh', 'meanSquaredError', 'mean')
   const bits = (p: Params): Array<string> => p.flatMap(({ W, b }) => [...W.data, ...b.data].map((v) => (Object.is(v, -0) ? '-0' : String(v))))
   const fused: ReadonlyArray<[string, O.Optimizer<unknown>]> = [
-    ['sgd', O.sgd(0.3) as O.Optimizer<unknown>],
-    ['nesterov', O.momentum(0.05, 0.9, { nesterov: true }) as O.Optimizer<unknown>],
-    ['adam with a cosine schedule', O.adam(O.cosineDecay({ rate: 0.1, decaySteps: 5 })) as O.Optimizer<unknown>],
-    ['clipping and weight decay before the rate', O.chain(O.clipByGlobalNorm(1), O.addDecayedWeights(1e-2), O.scaleByLearningRate(0.2)) as O.Optimizer<unknown>]
+    ['sgd', O.sgd(0.3)],
+    ['nesterov', O.momentum(0.05, 0.9, { nesterov: true })],
+    ['adam with a cosine schedule', O.adam(O.cosineDecay({ rate: 0.1, decaySteps: 5 }))],
+    ['clipping and weight decay before the rate', O.chain(O.clipByGlobalNorm(1), O.addDecayedWeights(1e-2), O.scaleByLearningRate(0.2))]
   ]
 
   it.each(fused)('%s: the fused path gives the same parameters and state, bit for bit, step after step', (_, opt) => {

@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { Kernel } from '@puregrad/tensor'
+import { Kernel } from '@puregrad/tensor/internal/engine'
 import type { MlpWorkload } from './workloads/mlp.js'
 import type { Contender, MeasureOptions, Timing } from './timing.js'
 import { measure } from './timing.js'

@@ -1,4 +1,4 @@
-import { Kernel } from '@puregrad/tensor'
+import { Kernel } from '@puregrad/tensor/internal/engine'
 import { describe, expect, it } from 'vitest'
 import { bundleForBrowser, nodeReferences } from './bundle.js'
 import type { WorkloadResult } from './workload.js'

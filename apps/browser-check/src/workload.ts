@@ -5,7 +5,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { Data, Init, Mlp, Optimizer, Spec, Train } from '@puregrad/mlp'
-import { Kernel, Matrix, Random } from '@puregrad/tensor'
+import { Matrix, Random } from '@puregrad/tensor'
+import { Kernel } from '@puregrad/tensor/internal/engine'
 
 export interface WorkloadResult {
   /** Whether the WebAssembly SIMD kernel loaded (false means the JS kernels served). */

@@ -3,17 +3,20 @@
  *
  * `backward(z, a, da)` returns dz = ∂C/∂z from da = ∂C/∂a and the saved forward values (z and a = σ(z)):
  * for element-wise activations dz = da ⊙ σ'(z); softmax, which mixes a column, returns the Jacobian-vector product.
- * Every rule is a dedicated loop over buffers (no closure call per element), kept as the activation's `kernels` so
- * a fused layer can run it over an array it owns; `forward` and `backward` run the same loops into a fresh buffer.
+ * Every rule is a dedicated loop over buffers (no closure call per element), registered privately so a fused layer
+ * can run it over an array it owns; `forward` and `backward` run the same loops into a fresh buffer.
  *
  * @since 0.1.0
  */
 
-import type { Derivative, Forward } from '@puregrad/tensor/Epilogue'
-import { applySigmoid, sigmoid as sigmoidRule, timesDerivative } from '@puregrad/tensor/Epilogue'
+import { Epilogue } from '@puregrad/tensor/internal/engine'
 import { exp } from '@puregrad/tensor/Exp'
-import type { Matrix, ReadonlyFloat64Array } from '@puregrad/tensor/Matrix'
+import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
+import type { ActivationKernels } from './internal/kernels.js'
+import { withActivationKernels } from './internal/kernels.js'
+
+const { applySigmoid, sigmoid: sigmoidRule, timesDerivative } = Epilogue
 
 // -------------------------------------------------------------------------------------
 // model
@@ -27,35 +30,6 @@ export interface Activation {
   readonly forward: <R extends number, C extends number>(z: Matrix<R, C>) => Matrix<R, C>
   /** dz = ∂C/∂z from z, a = σ(z) and da = ∂C/∂a (all the same shape). */
   readonly backward: <R extends number, C extends number>(z: Matrix<R, C>, a: Matrix<R, C>, da: Matrix<R, C>) => Matrix<R, C>
-  /**
-   * Optional: the same rules over raw buffers, for a layer that applies them to arrays it has just allocated and not
-   * yet shared (σ over its own W·x + b, σ' over its own Wᵀ·dz) instead of allocating again. Every activation here
-   * defines `forward` and `backward` as these kernels run into a fresh buffer, so both routes give the same bits.
-   */
-  readonly kernels?: ActivationKernels
-}
-
-/**
- * An activation's rules over row-major buffers of rows × cols entries. `out` may be the same buffer as the input it
- * replaces (z in `forward`, da in `backward`): every entry is read before it is written.
- */
-export interface ActivationKernels {
-  /** out = σ(z). */
-  readonly forward: (z: ReadonlyFloat64Array, out: Float64Array, rows: number, cols: number) => void
-  /** out = dz from z, a = σ(z) and da. Reads z only when `needsZ`; otherwise any buffer may stand in for it. */
-  readonly backward: (z: ReadonlyFloat64Array, a: ReadonlyFloat64Array, da: ReadonlyFloat64Array, out: Float64Array, rows: number, cols: number) => void
-  /** False when σ' is a function of a = σ(z) alone, so a layer may overwrite z with a and keep one buffer. */
-  readonly needsZ: boolean
-  /**
-   * Set when `forward` is the matrix kernels' epilogue of this name (tensor's Epilogue: sigmoid), so a layer can have
-   * the kernel that forms W·x + b apply σ before handing the product back.
-   */
-  readonly epilogue?: Forward
-  /**
-   * Set when `backward` is the matrix kernels' epilogue of this name (tensor's Epilogue.timesDerivative), so a layer
-   * can have the kernel that forms Wᵀ·dz apply σ' before handing the product back.
-   */
-  readonly derivative?: Derivative
 }
 
 // -------------------------------------------------------------------------------------
@@ -69,9 +43,9 @@ const checkSame = (op: string, z: Matrix, a: Matrix, da: Matrix): void => {
 }
 
 /** An activation whose forward and backward run its kernels into a fresh buffer. */
-const fromKernels = (name: ActivationName, kernels: ActivationKernels): Activation => ({
+const fromKernels = (name: ActivationName, kernels: ActivationKernels): Activation =>
+  withActivationKernels({
   name,
-  kernels,
   forward: (z) => {
     const out = new Float64Array(z.data.length)
     kernels.forward(z.data, out, z.rows, z.cols)
@@ -83,7 +57,7 @@ const fromKernels = (name: ActivationName, kernels: ActivationKernels): Activati
     kernels.backward(z.data, a.data, da.data, out, z.rows, z.cols)
     return unsafeWrap(z.rows, z.cols, out)
   }
-})
+}, kernels)
 
 // -------------------------------------------------------------------------------------
 // scalar rules (exported for kernels that fuse them; one implementation everywhere)
@@ -148,8 +122,16 @@ export const relu: Activation = fromKernels('relu', {
 })
 
 /** The identity: a = z, dz = da (a linear output layer). forward and backward return their argument itself. */
-export const identity: Activation = {
-  ...fromKernels('identity', {
+export const identity: Activation = withActivationKernels(
+  {
+    name: 'identity',
+    forward: (z) => z,
+    backward: (z, a, da) => {
+      checkSame('identity.backward', z, a, da)
+      return da
+    }
+  },
+  {
     needsZ: false,
     forward: (z, out) => {
       if (out !== z) out.set(z as Float64Array)
@@ -157,13 +139,8 @@ export const identity: Activation = {
     backward: (_, __, da, out) => {
       if (out !== da) out.set(da as Float64Array)
     }
-  }),
-  forward: (z) => z,
-  backward: (z, a, da) => {
-    checkSame('identity.backward', z, a, da)
-    return da
   }
-}
+)
 
 /** softplus(z) = ln(1 + e^z), computed without overflow; derivative σ(z). */
 export const softplus: Activation = fromKernels('softplus', {

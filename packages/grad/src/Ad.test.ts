@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import * as K from '@puregrad/tensor/Kernel'
+import { Kernel as K } from '@puregrad/tensor/internal/engine'
 import * as M from '@puregrad/tensor/Matrix'
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { key, normal, split, uniform } from '@puregrad/tensor/Random'

@@ -15,10 +15,10 @@
  */
 
 import type { Matrix } from '@puregrad/tensor/Matrix'
-import { matmulTranspose, ShapeError, shapeOf, sumColumns, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
-import type { Forward } from '@puregrad/tensor/Epilogue'
-import { gemmBias } from '@puregrad/tensor/Kernel'
+import { matmulTranspose, ShapeError, shapeOf, sumColumns, transposeMatmul } from '@puregrad/tensor/Matrix'
 import type { Activation } from './Activation.js'
+import { affineThen, checkParams } from './internal/affine.js'
+
 
 // -------------------------------------------------------------------------------------
 // model
@@ -51,15 +51,6 @@ export type DenseForward<O extends number = number, B extends number = number> =
 // forward
 // -------------------------------------------------------------------------------------
 
-const checkParams = (op: string, p: DenseParams, x: Matrix): void => {
-  if (p.b.cols !== 1 || p.b.rows !== p.W.rows) {
-    throw new ShapeError(`${op}: b must be ${p.W.rows}×1 for W ${shapeOf(p.W)}, got ${shapeOf(p.b)}`)
-  }
-  if (p.W.cols !== x.rows) {
-    throw new ShapeError(`${op}: (${shapeOf(p.W)})·(${shapeOf(x)}): inner dimensions ${p.W.cols} ≠ ${x.rows}`)
-  }
-}
-
 /**
  * z = W·x + b in one pass: the product is written into a fresh buffer and the bias added in place,
  * so no intermediate W·x matrix is allocated. Shapes: (O×I)·(I×B) + (O×1) -> O×B.
@@ -67,23 +58,7 @@ const checkParams = (op: string, p: DenseParams, x: Matrix): void => {
 export const affine =
   <O extends number, I extends number>(p: DenseParams<O, I>) =>
   <B extends number>(x: Matrix<I, B>): Matrix<O, B> =>
-    affineOf(p, x)
-
-/**
- * {@link affine} uncurried, for loops that run it on every layer of every step; with `then` = 'sigmoid' it returns
- * σ(W·x + b) instead, σ applied by the matmul kernel before it hands the product back (Kernel.gemmBias).
- */
-export const affineOf = <O extends number, I extends number, B extends number>(
-  p: DenseParams<O, I>,
-  x: Matrix<I, B>,
-  then: Forward = 'identity'
-): Matrix<O, B> => {
-  checkParams('affine', p, x)
-  const { W, b } = p
-  const out = new Float64Array(W.rows * x.cols)
-  gemmBias(W.rows, x.cols, W.cols, W.data, W.cols, 1, x.data, x.cols, 1, b.data, then, out)
-  return unsafeWrap(W.rows, x.cols, out)
-}
+    affineThen(p, x)
 
 /** The dense layer's forward pass: z = W·x + b and a = σ(z), both saved for the backward pass. */
 export const dense =

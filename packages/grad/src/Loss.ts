@@ -10,9 +10,11 @@
  */
 
 import { exp } from '@puregrad/tensor/Exp'
-import type { Matrix, ReadonlyFloat64Array } from '@puregrad/tensor/Matrix'
+import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Activation } from './Activation.js'
+import type { LossKernels } from './internal/kernels.js'
+import { withLossKernels } from './internal/kernels.js'
 import { softplusScalar } from './Activation.js'
 
 // -------------------------------------------------------------------------------------
@@ -47,27 +49,6 @@ export interface Loss {
    * and ∂C/∂z equals (σ(z) − y)/k bit for bit (softmax CE: ((Σ y)·a − y)/k per column), without allocating σ(z).
    */
   readonly fromLogits: <R extends number, C extends number>(z: Matrix<R, C>, y: Matrix<R, C>, reduction: Reduction) => OutputGradient<R, C>
-  /**
-   * Optional: `fromLogits` over raw buffers, for a caller that owns z and may overwrite it with ∂C/∂z (the last layer
-   * of Backprop, whose z nothing reads afterwards). Every loss here defines `fromLogits` as this kernel run into a
-   * fresh buffer, so both give the same bits.
-   */
-  readonly kernels?: LossKernels
-}
-
-export interface LossKernels {
-  /**
-   * Writes ∂C/∂z through the canonical activation into `out` and returns C, from logits z and targets y (row-major,
-   * rows × cols). `out` may be z's own buffer: each entry of z is read before it is written.
-   */
-  readonly fromLogits: (
-    z: ReadonlyFloat64Array,
-    y: ReadonlyFloat64Array,
-    out: Float64Array,
-    rows: number,
-    cols: number,
-    reduction: Reduction
-  ) => number
 }
 
 // -------------------------------------------------------------------------------------
@@ -171,7 +152,7 @@ const softmaxCrossEntropyKernels: LossKernels = {
  * ∂C/∂a = (a − y) / (a·(1 − a)); with a = σ(z), ∂C/∂z = a − y.
  * From logits: C = Σ softplus(z) − y·z, exact for every finite z.
  */
-export const binaryCrossEntropy: Loss = {
+export const binaryCrossEntropy: Loss = withLossKernels({
   name: 'binaryCrossEntropy',
   canonical: 'sigmoid',
   value: (a, y, reduction) => {
@@ -202,12 +183,11 @@ export const binaryCrossEntropy: Loss = {
     for (let i = 0; i < x.length; i++) total += softplusScalar(x[i]) - t[i] * x[i]
     return total / divisor(reduction, z.cols)
   },
-  fromLogits: fromLogitsBy('binaryCrossEntropy', bceKernels),
-  kernels: bceKernels
-}
+  fromLogits: fromLogitsBy('binaryCrossEntropy', bceKernels)
+}, bceKernels)
 
 /** Squared error C(a, y) = ½‖a − y‖² (summed over outputs and batch); ∂C/∂a = a − y. */
-export const meanSquaredError: Loss = {
+export const meanSquaredError: Loss = withLossKernels({
   name: 'meanSquaredError',
   canonical: 'identity',
   value: (a, y, reduction) => {
@@ -225,16 +205,15 @@ export const meanSquaredError: Loss = {
     return unsafeWrap(a.rows, a.cols, out)
   },
   valueFromLogits: (z, y, reduction) => meanSquaredError.value(z, y, reduction),
-  fromLogits: fromLogitsBy('meanSquaredError', squaredErrorKernels),
-  kernels: squaredErrorKernels
-}
+  fromLogits: fromLogitsBy('meanSquaredError', squaredErrorKernels)
+}, squaredErrorKernels)
 
 /**
  * Cross-entropy against a distribution per column: C(a, y) = −Σ y·ln(a); ∂C/∂a = −y / a.
  * With a = softmax(z) and columns of y summing to 1, ∂C/∂z = a − y.
  * From logits: C = Σ_columns (Σᵢ yᵢ)·logsumexp(z) − Σᵢ yᵢ·zᵢ, with logsumexp shifted by the column max.
  */
-export const softmaxCrossEntropy: Loss = {
+export const softmaxCrossEntropy: Loss = withLossKernels({
   name: 'softmaxCrossEntropy',
   canonical: 'softmax',
   value: (a, y, reduction) => {
@@ -252,9 +231,8 @@ export const softmaxCrossEntropy: Loss = {
     return unsafeWrap(a.rows, a.cols, out)
   },
   valueFromLogits: (z, y, reduction) => softmaxCrossEntropy.fromLogits(z, y, reduction).loss,
-  fromLogits: fromLogitsBy('softmaxCrossEntropy', softmaxCrossEntropyKernels),
-  kernels: softmaxCrossEntropyKernels
-}
+  fromLogits: fromLogitsBy('softmaxCrossEntropy', softmaxCrossEntropyKernels)
+}, softmaxCrossEntropyKernels)
 
 export const byName: Readonly<Record<LossName, Loss>> = { binaryCrossEntropy, meanSquaredError, softmaxCrossEntropy }
 

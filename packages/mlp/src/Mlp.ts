@@ -9,6 +9,7 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import * as Act from '@puregrad/grad/Activation'
 import * as Backprop from '@puregrad/grad/Backprop'
+import { gradientStep } from '@puregrad/grad/internal/engine'
 import type { DenseParams } from '@puregrad/grad/Dense'
 import * as Loss from '@puregrad/grad/Loss'
 import * as V from '@puregrad/grad/Vjp'
@@ -102,7 +103,7 @@ export const predict = (spec: MlpSpec, params: Params): ((x: Matrix) => Matrix) 
 export const lossAndGradients = (spec: MlpSpec): ((params: Params, batch: Batch) => LossAndGradients) => {
   const stack = denseStack(spec)
   const run = Backprop.lossAndGradients(stack)
-  const descend = Backprop.gradientStep(stack)
+  const descend = gradientStep(stack)
   return withDescend(
     (params: Params, batch: Batch): LossAndGradients => {
       checkParams(spec, params)

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import * as K from './Kernel.js'
+import * as K from './internal/Kernel.js'
 import * as M from './Matrix.js'
 import { anyMatrix, dim, matrix, productPair, productTriple, samePair, snapshot } from './testing/arbitraries.js'
 

@@ -12,7 +12,7 @@
  */
 
 import * as E from 'fp-ts/lib/Either.js'
-import { gemm } from './Kernel.js'
+import { gemm } from './internal/Kernel.js'
 
 // -------------------------------------------------------------------------------------
 // model

@@ -238,6 +238,7 @@ const LG7 = 1.479819860511658591e-1
  * x = 2^k·m with m ∈ [√½, √2) (scaling by 2 is exact), f = m − 1, s = f / (2 + f),
  * ln(m) = f − ½f² + s·(½f² + R(s²)), ln(x) = k·ln 2 + ln(m).
  */
+/** Exported for its test; not part of the package's index. */
 export const logUnit = (x: number): number => {
   let m = x
   let k = 0

@@ -1,12 +1,10 @@
 /**
- * @puregrad/tensor: pure Float64 matrices with phantom dimensions, raw kernels, parameter trees and a splittable PRNG.
+ * @puregrad/tensor: pure Float64 matrices with phantom dimensions, parameter trees and a splittable PRNG.
  *
  * @since 0.1.0
  */
 
-export * as Epilogue from './Epilogue.js'
 export * as Exp from './Exp.js'
-export * as Kernel from './Kernel.js'
 export * as Matrix from './Matrix.js'
 export * as Random from './Random.js'
 export * as Tree from './Tree.js'

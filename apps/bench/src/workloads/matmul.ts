@@ -3,7 +3,8 @@
  * loop, an i-k-j loop into a preallocated buffer, and tfjs (in its own process: see isolated.ts).
  */
 import { pipe } from 'fp-ts/lib/function.js'
-import { Kernel, Matrix as M, Random as R } from '@puregrad/tensor'
+import { Matrix as M, Random as R } from '@puregrad/tensor'
+import { Kernel } from '@puregrad/tensor/internal/engine'
 import { matmulInto, naiveMatmul } from '../baselines.js'
 import type { Row } from '../report.js'
 import { samplesOf } from '../report.js'

@@ -3,7 +3,8 @@
  *   XOR: widths [2, 2, 1], batch 4, full-batch SGD, sigmoid + BCE summed: steps per second.
  *   Mid-size: widths [784, 128, 10], batch 64, sigmoid + BCE: steps per second and GFLOP/s.
  */
-import { Kernel, Matrix as M, Random as R } from '@puregrad/tensor'
+import { Matrix as M, Random as R } from '@puregrad/tensor'
+import { Kernel } from '@puregrad/tensor/internal/engine'
 import * as Init from '@puregrad/mlp/Init'
 import * as Opt from '@puregrad/mlp/Optimizer'
 import type { MlpSpec } from '@puregrad/mlp/Spec'

@@ -1,6 +1,6 @@
 /**
  * Fused primitives with closed-form VJPs: the dense layer (part 1 of the notebook), log-softmax, and the losses from
- * logits. Each is built on the same rules Backprop runs (Dense.affineOf with the kernels' epilogues, the activations'
+ * logits. Each is built on the same rules Backprop runs (affineThen with the kernels' epilogues, the activations'
  * backward, the losses' fromLogits), so a dense stack differentiated by Ad gives Backprop's bits.
  */
 
@@ -8,9 +8,10 @@ import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, matmulTranspose, scale, shapeOf, sumColumns, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
 import { exp } from '@puregrad/tensor/Exp'
 import type { Activation } from '../../Activation.js'
-import { affineOf } from '../../Dense.js'
+import { affineThen } from '../affine.js'
 import type { Loss, Reduction } from '../../Loss.js'
 import * as L from '../../Loss.js'
+import { activationKernels } from '../kernels.js'
 import type { Primitive } from './tape.js'
 import { scalar } from './tape.js'
 
@@ -39,16 +40,16 @@ export const dense: Primitive<Activation, DenseSaved> = {
     if (b!.cols !== 1 || b!.rows !== W!.rows) throw new ShapeError(`Ad.dense: b must be ${W!.rows}×1 for W ${shapeOf(W!)}, got ${shapeOf(b!)}`)
     if (W!.cols !== x!.rows) throw new ShapeError(`Ad.dense: (${shapeOf(W!)})·(${shapeOf(x!)}): inner dimensions ${W!.cols} ≠ ${x!.rows}`)
     const p = { W: W!, b: b! }
-    const kernels = σ.kernels
+    const kernels = activationKernels(σ)
     if (σ.name === 'identity') {
-      const z = affineOf(p, x!)
+      const z = affineThen(p, x!)
       return [z, { W: W!, x: x!, z, a: z, σ }]
     }
     if (kernels?.epilogue !== undefined && !kernels.needsZ) {
-      const a = affineOf(p, x!, kernels.epilogue)
+      const a = affineThen(p, x!, kernels.epilogue)
       return [a, { W: W!, x: x!, z: a, a, σ }]
     }
-    const z = affineOf(p, x!)
+    const z = affineThen(p, x!)
     if (kernels !== undefined && !kernels.needsZ) {
       kernels.forward(z.data, z.data as Float64Array, z.rows, z.cols) // z is ours alone: it becomes a
       return [z, { W: W!, x: x!, z, a: z, σ }]

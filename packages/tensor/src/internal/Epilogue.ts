@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 
-import { exp } from './Exp.js'
+import { exp } from '../Exp.js'
 
 /** The activations the kernels can apply to W·x + b (identity: none). */
 export type Forward = 'identity' | 'sigmoid'

@@ -7,10 +7,10 @@ import { pipe } from 'fp-ts/lib/function.js'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Derivative, Forward } from './Epilogue.js'
 import * as K from './Kernel.js'
-import * as M from './Matrix.js'
+import * as M from '../Matrix.js'
 import { instantiate, make, wasmKernel } from './WasmKernel.js'
 import { gemmBytes } from './wasm/gemmBytes.js'
-import { dim, matrix } from './testing/arbitraries.js'
+import { dim, matrix } from '../testing/arbitraries.js'
 
 /** The reference: one dot product per output, ascending p, from +0. */
 const naive = (m: number, n: number, k: number, a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, brs: number, bcs: number) => {
@@ -204,8 +204,8 @@ describe('WebAssembly SIMD kernel', () => {
   })
   it('the committed bytes are what wasm/gemm.wat assembles to (rebuild: pnpm --filter @puregrad/tensor build:wasm)', async () => {
     const here = dirname(fileURLToPath(import.meta.url))
-    const { assemble } = (await import(join(here, '..', 'scripts', 'wasm-module.mjs'))) as { assemble: (wat: string) => Promise<Uint8Array> }
-    const bytes = await assemble(readFileSync(join(here, '..', 'wasm', 'gemm.wat'), 'utf8'))
+    const { assemble } = (await import(join(here, '..', '..', 'scripts', 'wasm-module.mjs'))) as { assemble: (wat: string) => Promise<Uint8Array> }
+    const bytes = await assemble(readFileSync(join(here, '..', '..', 'wasm', 'gemm.wat'), 'utf8'))
     expect(Array.from(bytes)).toEqual(Array.from(gemmBytes))
   })
 })
@@ -231,7 +231,7 @@ describe('without WebAssembly SIMD the JS kernels serve', () => {
     vi.stubGlobal('WebAssembly', wasm)
     vi.resetModules()
     const kernel = await import('./Kernel.js')
-    const matrix = await import('./Matrix.js')
+    const matrix = await import('../Matrix.js')
     expect(kernel.wasmAvailable).toBe(false)
     expect(() => kernel.useBackend('wasm')).toThrow(/not available/)
     // A product big enough for the WASM path in 'auto' still gives the reference bits.

@@ -122,7 +122,9 @@ describe('a dense stack through Ad gives Backprop\'s bits', () => {
         return Ad.binaryCrossEntropyWithLogits(h, y, stack.reduction)
       case 'softmaxCrossEntropy':
         return Ad.softmaxCrossEntropy(h, y, stack.reduction)
+      case 'squaredError':
       case 'meanSquaredError':
+    case 'meanSquaredError':
         return Ad.squaredError(h, y, stack.reduction)
     }
   }

@@ -24,7 +24,7 @@ describe('dense', () => {
   })
   it('backward by hand: dW = dz·xᵀ, db = Σ_batch dz, dx = Wᵀ·dz', () => {
     const dz = M.unsafeFromArray(2, 2, [1, 2, -1, 0.5])
-    const { dW, db, dx } = D.denseBackward(p, x)(dz)
+    const { grads: { W: dW, b: db }, dx } = D.denseBackward(p, x)(dz)
     // dW row 0 = 1·x₁ + 2·x₂ = (5, 2, −1); row 1 = −1·x₁ + 0.5·x₂ = (0, 0.5, 1)
     expect(M.toRows(dW)).toEqual([[5, 2, -1], [0, 0.5, 1]])
     expect(M.toRows(db)).toEqual([[3], [-0.5]])
@@ -33,7 +33,7 @@ describe('dense', () => {
   })
   it('for one example, db = dz: part 1 of the notebook', () => {
     const dz = M.column([0.25, -2])
-    expect(M.equals(D.denseBackward(p, M.column([1, 0, -1]))(dz).db, dz)).toBe(true)
+    expect(M.equals(D.denseBackward(p, M.column([1, 0, -1]))(dz).grads.b, dz)).toBe(true)
   })
   it('shape mismatches throw ShapeError naming the op and shapes', () => {
     expect(() => D.affine(p)(M.zeros(2, 2) as M.Matrix)).toThrow('affine: (2×3)·(2×2): inner dimensions 3 ≠ 2')
@@ -42,7 +42,7 @@ describe('dense', () => {
     expect(() => D.denseBackward(p, x as M.Matrix)(M.zeros(3, 2) as M.Matrix)).toThrow('denseBackward: dz must have 2 rows for W 2×3, got 3×2')
   })
   fcTest.prop([fc.nat()])('leaves params, input and dz byte-identical', (seed) => {
-    const c = randomCase(seed, 'meanSquaredError')
+    const c = randomCase(seed, 'squaredError')
     const layer = c.params[0]!
     const before = [snapshot(layer.W), snapshot(layer.b), snapshot(c.x)]
     const { z } = D.dense(layer, A.sigmoid)(c.x)
@@ -66,7 +66,7 @@ describe('batch reduction: the notebook’s bias gradient', () => {
   const grads = (reduction: L.Reduction, biasReduction: 'sum' | 'mean') => {
     const z = D.affine(layer)(xs)
     const { dz } = L.outputGradient(A.sigmoid, L.binaryCrossEntropy, reduction)(z, ys)
-    const { dW, db } = D.denseBackward(layer, xs)(dz)
+    const { W: dW, b: db } = D.denseBackward(layer, xs)(dz).grads
     return { W: dW, b: biasReduction === 'sum' ? db : M.scale(1 / xs.cols)(db) }
   }
   it.each(['sum', 'mean'] as const)("ours passes the gradient check with reduction '%s'", (reduction) => {

@@ -35,11 +35,11 @@ export type DenseParams<O extends number = number, I extends number = number> = 
   readonly b: Matrix<O, number>
 }
 
-/** Gradients of the parameters: dW = ∂C/∂W (out × in), db = ∂C/∂b (out × 1). */
-export type DenseGrads<O extends number = number, I extends number = number> = {
-  readonly dW: Matrix<O, I>
-  readonly db: Matrix<O, 1>
-}
+/**
+ * Gradients of the parameters, shaped like them: W holds dW = ∂C/∂W (out × in), b holds db = ∂C/∂b (out × 1), as
+ * every gradient tree in puregrad (Backprop, Vjp, Ad, the optimizers) has the parameters' own shape and names.
+ */
+export type DenseGrads<O extends number = number, I extends number = number> = DenseParams<O, I>
 
 /** The saved forward values of a dense layer: pre-activation z and output a = σ(z), both out × batch. */
 export type DenseForward<O extends number = number, B extends number = number> = {
@@ -82,7 +82,7 @@ export const denseParamGradients =
     if (dz.cols !== x.cols) {
       throw new ShapeError(`denseBackward: dz ${shapeOf(dz)} and x ${shapeOf(x)} have different batch sizes`)
     }
-    return { dW: matmulTranspose(x)(dz), db: sumColumns(dz) }
+    return { W: matmulTranspose(x)(dz), b: sumColumns(dz) }
   }
 
 /**
@@ -91,11 +91,10 @@ export const denseParamGradients =
  */
 export const denseBackward =
   <O extends number, I extends number, B extends number>(p: DenseParams<O, I>, x: Matrix<I, B>) =>
-  (dz: Matrix<O, B>): DenseGrads<O, I> & { readonly dx: Matrix<I, B> } => {
+  (dz: Matrix<O, B>): { readonly grads: DenseGrads<O, I>; readonly dx: Matrix<I, B> } => {
     checkParams('denseBackward', p, x)
     if (dz.rows !== p.W.rows) {
       throw new ShapeError(`denseBackward: dz must have ${p.W.rows} rows for W ${shapeOf(p.W)}, got ${shapeOf(dz)}`)
     }
-    const { dW, db } = denseParamGradients(x)(dz)
-    return { dW, db, dx: transposeMatmul(dz)(p.W) }
+    return { grads: denseParamGradients(x)(dz), dx: transposeMatmul(dz)(p.W) }
   }

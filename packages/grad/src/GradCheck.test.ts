@@ -13,6 +13,7 @@ import * as V from './Vjp.js'
 const outputsFor: Readonly<Record<L.LossName, ReadonlyArray<A.Activation>>> = {
   binaryCrossEntropy: [A.sigmoid],
   softmaxCrossEntropy: [A.softmax],
+  squaredError: A.names.map((n) => A.byName[n]),
   meanSquaredError: A.names.map((n) => A.byName[n])
 }
 
@@ -48,8 +49,8 @@ describe('gradCheck on every layer × activation × loss × reduction, random sh
 })
 
 describe('gradCheck itself', () => {
-  const c = randomCase(3, 'meanSquaredError')
-  const f = network(A.tanh, A.identity, L.meanSquaredError, 'sum', c.y, c.params.length)
+  const c = randomCase(3, 'squaredError')
+  const f = network(A.tanh, A.identity, L.squaredError, 'sum', c.y, c.params.length)
   const { dp } = V.valueAndGrad(f)(c.params, c.x)
   const g = (p: ReadonlyArray<DenseParams>): number => f(p, c.x)[0]
 

@@ -21,8 +21,8 @@ describe('values by hand', () => {
   it('squared error is ½‖a − y‖², divided by the batch for mean', () => {
     const a = M.unsafeFromArray(2, 2, [1, 2, 3, 4])
     const y = M.zeros(2, 2)
-    expect(L.meanSquaredError.value(a, y, 'sum')).toBe(15)
-    expect(L.meanSquaredError.value(a, y, 'mean')).toBe(7.5)
+    expect(L.squaredError.value(a, y, 'sum')).toBe(15)
+    expect(L.squaredError.value(a, y, 'mean')).toBe(7.5)
   })
   it('softmax cross-entropy is −Σ y·ln a', () => {
     expect(L.softmaxCrossEntropy.value(M.column([0.25, 0.75]), M.column([0, 1]), 'sum')).toBeCloseTo(-Math.log(0.75), 15)
@@ -129,8 +129,8 @@ describe('gradients against finite differences', () => {
     expect(gradCheck((w: M.Matrix) => L.softmaxCrossEntropy.valueFromLogits(w, y, 'sum'))(z, dz).passed).toBe(true)
   })
   it('mismatched prediction and target shapes throw ShapeError', () => {
-    expect(() => L.meanSquaredError.value(M.zeros(2, 2), M.zeros(1, 2), 'sum')).toThrow(
-      'meanSquaredError: prediction and target shapes differ: 2×2 and 1×2'
+    expect(() => L.squaredError.value(M.zeros(2, 2), M.zeros(1, 2), 'sum')).toThrow(
+      'squaredError: prediction and target shapes differ: 2×2 and 1×2'
     )
   })
 })

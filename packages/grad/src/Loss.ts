@@ -23,7 +23,8 @@ import { softplusScalar } from './Activation.js'
 
 export type Reduction = 'sum' | 'mean'
 
-export type LossName = 'binaryCrossEntropy' | 'meanSquaredError' | 'softmaxCrossEntropy'
+/** The losses by name. `meanSquaredError` is the former name of `squaredError` (½‖a − y‖², not a mean over outputs). */
+export type LossName = 'binaryCrossEntropy' | 'squaredError' | 'softmaxCrossEntropy' | 'meanSquaredError'
 
 /** The loss and ∂C/∂z of an output layer. */
 export interface OutputGradient<R extends number = number, C extends number = number> {
@@ -187,25 +188,25 @@ export const binaryCrossEntropy: Loss = withLossKernels({
 }, bceKernels)
 
 /** Squared error C(a, y) = ½‖a − y‖² (summed over outputs and batch); ∂C/∂a = a − y. */
-export const meanSquaredError: Loss = withLossKernels({
-  name: 'meanSquaredError',
+export const squaredError: Loss = withLossKernels({
+  name: 'squaredError',
   canonical: 'identity',
   value: (a, y, reduction) => {
-    checkPair('meanSquaredError', a, y)
+    checkPair('squaredError', a, y)
     const p = a.data, t = y.data
     let total = 0
     for (let i = 0; i < p.length; i++) total += (p[i] - t[i]) * (p[i] - t[i])
     return (0.5 * total) / divisor(reduction, a.cols)
   },
   gradient: (a, y, reduction) => {
-    checkPair('meanSquaredError.gradient', a, y)
+    checkPair('squaredError.gradient', a, y)
     const p = a.data, t = y.data, out = new Float64Array(p.length)
     const k = divisor(reduction, a.cols)
     for (let i = 0; i < out.length; i++) out[i] = (p[i] - t[i]) / k
     return unsafeWrap(a.rows, a.cols, out)
   },
-  valueFromLogits: (z, y, reduction) => meanSquaredError.value(z, y, reduction),
-  fromLogits: fromLogitsBy('meanSquaredError', squaredErrorKernels)
+  valueFromLogits: (z, y, reduction) => squaredError.value(z, y, reduction),
+  fromLogits: fromLogitsBy('squaredError', squaredErrorKernels)
 }, squaredErrorKernels)
 
 /**
@@ -234,9 +235,13 @@ export const softmaxCrossEntropy: Loss = withLossKernels({
   fromLogits: fromLogitsBy('softmaxCrossEntropy', softmaxCrossEntropyKernels)
 }, softmaxCrossEntropyKernels)
 
-export const byName: Readonly<Record<LossName, Loss>> = { binaryCrossEntropy, meanSquaredError, softmaxCrossEntropy }
+/** The former name of {@link squaredError}: the same loss (model files and specs that say it still work). */
+export const meanSquaredError: Loss = squaredError
 
-export const names: ReadonlyArray<LossName> = Object.keys(byName) as Array<LossName>
+export const byName: Readonly<Record<LossName, Loss>> = { binaryCrossEntropy, squaredError, softmaxCrossEntropy, meanSquaredError }
+
+/** The losses' names (the canonical ones; `meanSquaredError` is accepted as `squaredError`'s former name). */
+export const names: ReadonlyArray<LossName> = ['binaryCrossEntropy', 'squaredError', 'softmaxCrossEntropy']
 
 // -------------------------------------------------------------------------------------
 // output layer: loss after activation, fused where the pair is canonical

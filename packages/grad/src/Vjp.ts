@@ -77,11 +77,10 @@ export function affine(options: DenseOptions = {}): Differentiable<DenseParams, 
     D.affine(p)(x),
     (dz) => {
       if (options.inputGradient === false) {
-        const { dW, db } = D.denseParamGradients(x)(dz)
-        return [{ W: dW, b: db }, null]
+        return [D.denseParamGradients(x)(dz), null]
       }
-      const { dW, db, dx } = D.denseBackward(p, x)(dz)
-      return [{ W: dW, b: db }, dx]
+      const { grads, dx } = D.denseBackward(p, x)(dz)
+      return [grads, dx]
     }
   ]
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { MAX_LAYERS, decodeModel, decodeParams, encodeModel, encodeParams, parameterCount } from './Codec.js'
 import { MAX_ERRORS } from './errors.js'
 import * as I from './Init.js'
+import * as Mlp from './Mlp.js'
 import { notebookXor } from './Spec.js'
 import type { MlpSpec } from './Spec.js'
 
@@ -90,6 +91,18 @@ describe('round trip', () => {
     expect(encodeModel(notebookXor, [{ W: M.zeros(2, 2), b: M.column([0, 0.1]) }, layer1])).toEqual(
       E.left('layers[1].b[0] is NaN: a model file holds finite numbers only')
     )
+  })
+})
+
+describe('loss names', () => {
+  it('squaredError is the name; model files that say meanSquaredError (its former name) still load, as the same loss', () => {
+    const spec = { widths: [2, 1], activations: ['identity'], loss: 'squaredError', reduction: 'sum' }
+    const layers = [{ W: [[0.5, -0.5]], b: [0] }]
+    const now = decodeModel({ format: 'puregrad/mlp', version: 1, spec, layers })
+    const before = decodeModel({ format: 'puregrad/mlp', version: 1, spec: { ...spec, loss: 'meanSquaredError' }, layers })
+    expect(E.isRight(now) && E.isRight(before)).toBe(true)
+    const x = M.unsafeFromArray(2, 3, [1, 2, 3, 4, 5, 6]), y = M.row([1, 0, 1])
+    if (E.isRight(now) && E.isRight(before)) expect(Mlp.loss(before.right.spec)(before.right.params, { x, y })).toBe(Mlp.loss(now.right.spec)(now.right.params, { x, y }))
   })
 })
 

@@ -36,7 +36,8 @@ const keysOf = <K extends string>(names: ReadonlyArray<K>): Record<K, null> =>
   Object.fromEntries(names.map((n) => [n, null])) as Record<K, null>
 
 export const ActivationNameC = t.keyof(keysOf<ActivationName>(Act.names), 'an activation name')
-export const LossNameC = t.keyof(keysOf<LossName>(Loss.names), 'a loss name')
+/** A loss name; `meanSquaredError` (squaredError's former name) still decodes. */
+export const LossNameC = t.keyof(keysOf<LossName>([...Loss.names, 'meanSquaredError']), 'a loss name')
 export const ReductionC = t.keyof({ sum: null, mean: null }, '"sum" or "mean"')
 
 export const SpecJson = t.type({

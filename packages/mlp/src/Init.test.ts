@@ -8,7 +8,7 @@ const entries = (ms: ReadonlyArray<M.Matrix>): Array<number> => ms.flatMap((m) =
 
 describe('initialisation', () => {
   it.each(I.names)('%s: the same key gives bit-identical parameters of the right shapes; another key differs', (name) => {
-    const spec = uniform([3, 5, 2], 'tanh', 'meanSquaredError', 'sum')
+    const spec = uniform([3, 5, 2], 'tanh', 'squaredError', 'sum')
     const a = I.init(I.byName[name])(key(9), spec)
     const b = I.init(I.byName[name])(key(9), spec)
     const c = I.init(I.byName[name])(key(10), spec)
@@ -26,7 +26,7 @@ describe('initialisation', () => {
     expect(M.allFinite(ps[0]!.b) && M.sum(M.map(Math.abs)(ps[0]!.b)) > 0).toBe(true)
   })
   it('glorotUniform stays within ±√(6/(in + out)) with b = 0; heNormal has variance 2/in with b = 0', () => {
-    const spec = uniform([400, 200], 'relu', 'meanSquaredError', 'sum')
+    const spec = uniform([400, 200], 'relu', 'squaredError', 'sum')
     const g = I.init(I.glorotUniform)(key(2), spec)[0]!
     const r = Math.sqrt(6 / 600)
     expect(entries([g.W]).every((v) => Math.abs(v) <= r)).toBe(true)

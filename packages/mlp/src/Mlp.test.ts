@@ -20,7 +20,7 @@ describe('lossAndGradients', () => {
       fc.property(
         fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 4 }),
         fc.array(fc.constantFrom(...Act.names), { minLength: 3, maxLength: 3 }),
-        fc.constantFrom('binaryCrossEntropy', 'softmaxCrossEntropy', 'meanSquaredError') as fc.Arbitrary<MlpSpec['loss']>,
+        fc.constantFrom('binaryCrossEntropy', 'softmaxCrossEntropy', 'squaredError') as fc.Arbitrary<MlpSpec['loss']>,
         fc.constantFrom(...Act.names),
         fc.constantFrom('sum', 'mean') as fc.Arbitrary<MlpSpec['reduction']>,
         fc.integer({ min: 1, max: 5 }),
@@ -28,7 +28,7 @@ describe('lossAndGradients', () => {
         (widths0, hidden, loss, squaredErrorOutput, reduction, batch, seed) => {
           const widths = loss === 'softmaxCrossEntropy' ? [...widths0.slice(0, -1), Math.max(2, widths0[widths0.length - 1]!)] : widths0
           // Every hidden layer its own activation; squared error takes any output activation, the others their own.
-          const output = loss === 'meanSquaredError' ? squaredErrorOutput : outputFor[loss]
+          const output = loss === 'squaredError' || loss === 'meanSquaredError' ? squaredErrorOutput : outputFor[loss]
           const spec: MlpSpec = { widths, activations: [...hidden.slice(0, widths.length - 2), output], loss, reduction }
           expect(E.isRight(validateSpec(spec))).toBe(true)
           const [kp, kx, ky] = split(key(seed), 3)

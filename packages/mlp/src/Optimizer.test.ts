@@ -118,7 +118,7 @@ describe('schedules', () => {
 })
 
 describe('every optimizer reduces the loss of a small regression', () => {
-  const spec = uniform([3, 1], 'identity', 'meanSquaredError', 'mean')
+  const spec = uniform([3, 1], 'identity', 'squaredError', 'mean')
   const [kx, kw] = split(key(4), 2)
   const x = normal(kx!, 3, 32)
   const y = M.matmul(x)(normal(kw!, 1, 3))
@@ -139,7 +139,7 @@ describe('every optimizer reduces the loss of a small regression', () => {
 })
 
 describe('updateAndApply', () => {
-  const spec = uniform([3, 4, 2], 'tanh', 'meanSquaredError', 'mean')
+  const spec = uniform([3, 4, 2], 'tanh', 'squaredError', 'mean')
   const bits = (p: Params): Array<string> => p.flatMap(({ W, b }) => [...W.data, ...b.data].map((v) => (Object.is(v, -0) ? '-0' : String(v))))
   const fused: ReadonlyArray<[string, O.Optimizer<unknown>]> = [
     ['sgd', O.sgd(0.3)],
@@ -175,7 +175,7 @@ describe('updateAndApply', () => {
 })
 
 describe('gradientScale', () => {
-  const spec = uniform([3, 4, 2], 'tanh', 'meanSquaredError', 'mean')
+  const spec = uniform([3, 4, 2], 'tanh', 'squaredError', 'mean')
   const bits = (p: Params): Array<string> => p.flatMap(({ W, b }) => [...W.data, ...b.data].map((v) => (Object.is(v, -0) ? '-0' : String(v))))
 
   it.each([

@@ -6,7 +6,7 @@ import { notebookXor, uniform, validateSpec } from './Spec.js'
 describe('validateSpec', () => {
   it('accepts the notebook spec and uniform specs', () => {
     expect(validateSpec(notebookXor)).toEqual(E.right(notebookXor))
-    expect(E.isRight(validateSpec(uniform([4, 8, 8, 3], 'relu', 'meanSquaredError', 'mean')))).toBe(true)
+    expect(E.isRight(validateSpec(uniform([4, 8, 8, 3], 'relu', 'squaredError', 'mean')))).toBe(true)
     expect(E.isRight(validateSpec({ widths: [4, 8, 3], activations: ['tanh', 'softmax'], loss: 'softmaxCrossEntropy', reduction: 'mean' }))).toBe(true)
   })
   it.each<[string, MlpSpec, ReadonlyArray<string>]>([
@@ -15,7 +15,7 @@ describe('validateSpec', () => {
     ['a fractional width', { ...notebookXor, widths: [2, 1.5, 1] }, ['widths[1]: expected a positive integer, got 1.5']],
     ['too few activations', { ...notebookXor, activations: ['sigmoid'] }, ['activations: expected 2 (one per layer), got 1']],
     ['an unknown activation', { ...notebookXor, activations: ['sigmoid', 'swish' as never] }, ['activations[1]: expected one of sigmoid, tanh, relu, leakyRelu, identity, softplus, softmax, got "swish"']],
-    ['an unknown loss', { ...notebookXor, loss: 'hinge' as never }, ['loss: expected one of binaryCrossEntropy, meanSquaredError, softmaxCrossEntropy, got "hinge"']],
+    ['an unknown loss', { ...notebookXor, loss: 'hinge' as never }, ['loss: expected one of binaryCrossEntropy, squaredError, softmaxCrossEntropy, got "hinge"']],
     ['an unknown reduction', { ...notebookXor, reduction: 'max' as never }, ['reduction: expected sum or mean, got "max"']],
     ['BCE after a relu output', { ...notebookXor, activations: ['sigmoid', 'relu'] }, ['loss: binaryCrossEntropy needs a sigmoid output layer, got relu']],
     ['CE after a sigmoid output', { ...notebookXor, loss: 'softmaxCrossEntropy' }, ['loss: softmaxCrossEntropy needs a softmax output layer, got sigmoid']],

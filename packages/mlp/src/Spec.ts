@@ -30,6 +30,7 @@ export interface MlpSpec {
 const allowedOutputs: Readonly<Record<LossName, ReadonlyArray<ActivationName>>> = {
   binaryCrossEntropy: ['sigmoid'],
   softmaxCrossEntropy: ['softmax'],
+  squaredError: Act.names,
   meanSquaredError: Act.names
 }
 

@@ -34,7 +34,7 @@ describe('the notebook recipe', () => {
   it('is deterministic: two runs from one seed give bit-identical parameters and losses', () => {
     const run = () => {
       const opt = O.adam(0.05)
-      const spec = uniform([2, 4, 1], 'tanh', 'meanSquaredError', 'mean')
+      const spec = uniform([2, 4, 1], 'tanh', 'squaredError', 'mean')
       const params = I.init(I.glorotUniform)(key(77), spec)
       return T.history(T.scan(spec, opt)(T.initialState(opt)(params), batches(key(78), xor, { batchSize: 3, epochs: 40 })))
     }
@@ -57,7 +57,7 @@ describe('the folded gradient step', () => {
   const specs: ReadonlyArray<MlpSpec> = [
     notebookXor,
     { widths: [3, 5, 4, 3], activations: ['relu', 'tanh', 'softmax'], loss: 'softmaxCrossEntropy', reduction: 'mean' },
-    { widths: [2, 3, 1], activations: ['softplus', 'leakyRelu'], loss: 'meanSquaredError', reduction: 'sum' }
+    { widths: [2, 3, 1], activations: ['softplus', 'leakyRelu'], loss: 'squaredError', reduction: 'sum' }
   ]
   it.each(specs)('sgd steps folded into the backward pass equal update then apply, bit for bit ($activations)', (spec) => {
     expect(E.isRight(validateSpec(spec))).toBe(true)
@@ -68,7 +68,7 @@ describe('the folded gradient step', () => {
     const [kx, ky, kp] = split(key(3), 3)
     const outputs = spec.widths[spec.widths.length - 1]!
     const x = normal(kx!, spec.widths[0]!, 4)
-    const y = spec.loss === 'meanSquaredError' ? normal(ky!, outputs, 4) : M.makeBy(outputs, 4, (i, j) => (i === j % outputs ? 1 : 0))
+    const y = spec.loss === 'squaredError' ? normal(ky!, outputs, 4) : M.makeBy(outputs, 4, (i, j) => (i === j % outputs ? 1 : 0))
     let folded = T.initialState(opt)(I.init(I.glorotUniform)(kp!, spec))
     let reference = T.initialState(generic)(folded.params)
     for (let i = 0; i < 6; i++) {
@@ -159,7 +159,7 @@ describe('fold and scan', () => {
   })
   it('a non-finite loss stops training with a clear error value and the last good state', () => {
     // A linear net on inputs of 1e200: z ≈ 1e200, so ½‖z − y‖² overflows to Infinity at the third batch.
-    const linear = uniform([2, 1], 'identity', 'meanSquaredError', 'sum')
+    const linear = uniform([2, 1], 'identity', 'squaredError', 'sum')
     const s0 = T.initialState(opt)(I.init(I.glorotUniform)(key(1), linear))
     const small = { x: xor.x, y: xor.y }
     const huge = { x: M.fill(2, 4, 1e200), y: xor.y }
@@ -185,7 +185,7 @@ describe('fold and scan', () => {
     expect([...T.scan(notebookXor, wild)(s0, repeat(xor, 5))].length).toBe(2)
   })
   it('a non-finite loss at the starting parameters blames the data or the starting parameters, not the learning rate', () => {
-    const linear = uniform([2, 1], 'identity', 'meanSquaredError', 'sum')
+    const linear = uniform([2, 1], 'identity', 'squaredError', 'sum')
     const s0 = T.initialState(opt)(I.init(I.glorotUniform)(key(1), linear))
     const result = T.train(linear, O.sgd(0.01))(s0, [{ x: M.fill(2, 4, 1e200), y: xor.y }])
     expect(E.isLeft(result) && result.left.message).toMatch(/^the loss was Infinity at the starting parameters \(before any update\): check the data/)

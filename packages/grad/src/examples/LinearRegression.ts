@@ -19,7 +19,7 @@ export interface FitOptions {
 
 /** Fits W (outputs × features) and b to x (features × N) and y (outputs × N); returns the parameters and the loss. */
 export const fit = (x: Matrix, y: Matrix, { steps, learningRate }: FitOptions): { readonly params: DenseParams; readonly loss: number } => {
-  const objective = pipe(V.stack(V.affine({ inputGradient: false })), V.andThen(V.outputLoss(A.identity, L.meanSquaredError, 'mean')(y)))
+  const objective = pipe(V.stack(V.affine({ inputGradient: false })), V.andThen(V.outputLoss(A.identity, L.squaredError, 'mean')(y)))
   const initial = { params: { W: zeros(y.rows, x.rows), b: zeros(y.rows, 1) } as DenseParams, loss: Infinity }
   return Array.from({ length: steps }).reduce<{ params: DenseParams; loss: number }>(({ params }) => {
     const { value, dp } = V.valueAndGrad(objective)([params], x)

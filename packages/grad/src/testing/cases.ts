@@ -36,6 +36,7 @@ export const randomTargets = (k: Key, loss: LossName, rows: number, cols: number
       const hot = permutation(k, Math.max(rows, cols)).map((v) => v % rows)
       return makeBy(rows, cols, (i, j) => (hot[j] === i ? 1 : 0))
     }
+    case 'squaredError':
     case 'meanSquaredError':
       return normal(k, rows, cols)
   }
@@ -81,7 +82,7 @@ export const anyNetwork = fc
     // softmax over one output is constant: CE gets at least two classes. Squared error takes any output activation
     // (the chained, non-canonical path); BCE and CE take their canonical one (the fused path).
     const widths = loss === 'softmaxCrossEntropy' ? [...w.slice(0, -1), Math.max(2, w[w.length - 1]!)] : w
-    const output = loss === 'meanSquaredError' ? squaredErrorOutput : A.byName[L.byName[loss].canonical].name
+    const output = loss === 'squaredError' ? squaredErrorOutput : A.byName[L.byName[loss].canonical].name
     const stack: DenseStack = {
       activations: [...hidden.slice(0, widths.length - 2), output].map((n) => A.byName[n]),
       loss: L.byName[loss],

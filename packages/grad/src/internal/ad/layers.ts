@@ -134,7 +134,7 @@ export const binaryCrossEntropyWithLogits = fromLogits('binaryCrossEntropyWithLo
 export const softmaxCrossEntropy = fromLogits('softmaxCrossEntropy', L.softmaxCrossEntropy)
 
 /** ½‖a − y‖² per example, summed (÷B for 'mean'): ∂/∂a = (a − y)/k. */
-export const squaredError = fromLogits('squaredError', L.meanSquaredError)
+export const squaredError = fromLogits('squaredError', L.squaredError)
 
 /** Integer labels (1×B, each in [0, classes)) as the one-hot n×B targets of softmaxCrossEntropy. */
 export const oneHot = (labels: Matrix, classes: number): Matrix => {

@@ -63,18 +63,9 @@ export interface ValueAndGrad<P> {
 export const valueAndGrad =
   <P, Args extends ReadonlyArray<unknown>>(f: (params: P, ...args: Args) => Input) =>
   (params: P, ...args: Args): ValueAndGrad<P> => {
-    // One walk builds both the traced tree f runs on and the gradient tree's skeleton, whose leaf slots are filled
-    // once the cotangents exist (a second walk was a seventh of an XOR step).
-    const slots: Slots = { containers: [], keys: [], leaves: [] }
-    let grads: unknown
-    const { value, cotangents } = differentiate('Ad.valueAndGrad', (call) => {
-      const [traced, skeleton] = twin('Ad.valueAndGrad', params, call, slots)
-      grads = skeleton
-      return f(traced as P, ...args)
-    })
-    const { containers, keys, leaves } = slots
-    for (let i = 0; i < leaves.length; i++) put(containers[i]!, keys[i]!, cotangents[i] ?? zerosLike(leaves[i]!))
-    return { value, grads: grads as P }
+    const leaves: Array<Matrix> = []
+    const { value, cotangents } = differentiate('Ad.valueAndGrad', (call) => f(traceTree('Ad.valueAndGrad', params, call, leaves) as P, ...args))
+    return { value, grads: gradTree(params, cotangents, leaves, { next: 0 }) as P }
   }
 
 /** `grad(f)(params, ...args)`: the gradient alone (see {@link valueAndGrad}). */
@@ -275,51 +266,58 @@ const isPlainMatrix = (u: unknown): u is Matrix =>
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === 'object' && u !== null && !Array.isArray(u) && Object.getPrototypeOf(u) === Object.prototype
 
-/** Where each gradient goes once it exists (the skeleton's container and key), and the parameter it belongs to. */
-interface Slots {
-  readonly containers: Array<Record<string, unknown> | Array<unknown>>
-  readonly keys: Array<string | number>
-  readonly leaves: Array<Matrix>
-}
-
-/** container[key] = value; a key named "__proto__" (a tree parsed from JSON) is defined, or it would set the prototype. */
-const put = (container: Record<string, unknown> | Array<unknown>, key: string | number, value: unknown): void => {
-  if (key === '__proto__') Object.defineProperty(container, key, { value, enumerable: true, writable: true, configurable: true })
-  else (container as Record<string | number, unknown>)[key] = value
-}
-
 /**
- * The params tree traced (each leaf a new traced value of `call`, in Tree.leaves order) and a skeleton of the same
- * structure whose leaf positions are listed in `slots`, in the same order. Throws like mapLeaves for a bad leaf.
+ * The params tree with every leaf a new traced value of `call` (collected in `leaves`, in Tree.leaves order). Module
+ * level and without closures, like Tree.map: a training step runs it on every call. A leaf that is not a matrix is a
+ * TypeError naming its path.
  */
-const twin = (op: string, params: unknown, call: Call, slots: Slots): readonly [unknown, unknown] => {
-  const walk = (t: unknown, container: Record<string, unknown> | Array<unknown>, key: string | number): unknown => {
-    if (isPlainMatrix(t)) {
-      slots.containers.push(container)
-      slots.keys.push(key)
-      slots.leaves.push(t)
-      return call.leaf(t)
-    }
-    if (Array.isArray(t)) {
-      const traced = new Array<unknown>(t.length), skeleton = new Array<unknown>(t.length)
-      put(container, key, skeleton)
-      for (let i = 0; i < t.length; i++) traced[i] = walk(t[i], skeleton, i)
-      return traced
-    }
-    if (!isRecord(t)) throw t instanceof Traced ? NESTED : BAD_LEAF
-    const traced: Record<string, unknown> = {}, skeleton: Record<string, unknown> = {}
-    put(container, key, skeleton)
-    for (const k in t) put(traced, k, walk(t[k], skeleton, k))
-    return traced
-  }
-  const root: Array<unknown> = []
+const traceTree = (op: string, params: unknown, call: Call, leaves: Array<Matrix>): unknown => {
   try {
-    return [walk(params, root, 0), root[0]]
+    return trace(params, call, leaves)
   } catch (e) {
     if (e === NESTED) throw new TypeError(`${op}: a parameter is a traced value of another call: nested differentiation is not supported`)
     if (e !== BAD_LEAF) throw e
     throw new TypeError(`${op}: ${badLeafPath(params, '')}`)
   }
+}
+
+const trace = (t: unknown, call: Call, leaves: Array<Matrix>): unknown => {
+  if (isPlainMatrix(t)) {
+    leaves.push(t)
+    return call.leaf(t)
+  }
+  if (Array.isArray(t)) {
+    const out = new Array<unknown>(t.length)
+    for (let i = 0; i < t.length; i++) out[i] = trace(t[i], call, leaves)
+    return out
+  }
+  if (!isRecord(t)) throw t instanceof Traced ? NESTED : BAD_LEAF
+  const out: Record<string, unknown> = {}
+  for (const k in t) putKey(out, k, trace(t[k], call, leaves))
+  return out
+}
+
+/** The gradient tree: the params' structure with leaf i replaced by its cotangent (zeros where there is none). */
+const gradTree = (t: unknown, cotangents: ReadonlyArray<Matrix | undefined>, leaves: ReadonlyArray<Matrix>, at: { next: number }): unknown => {
+  if (Array.isArray(t)) {
+    const out = new Array<unknown>(t.length)
+    for (let i = 0; i < t.length; i++) out[i] = gradTree(t[i], cotangents, leaves, at)
+    return out
+  }
+  if (isPlainMatrix(t)) {
+    const i = at.next++
+    return cotangents[i] ?? zerosLike(leaves[i]!)
+  }
+  const rec = t as Readonly<Record<string, unknown>>
+  const out: Record<string, unknown> = {}
+  for (const k in rec) putKey(out, k, gradTree(rec[k], cotangents, leaves, at))
+  return out
+}
+
+/** rec[k] = value; a key named "__proto__" (a tree parsed from JSON) is defined, or it would set the prototype. */
+const putKey = (rec: Record<string, unknown>, k: string, value: unknown): void => {
+  if (k === '__proto__') Object.defineProperty(rec, k, { value, enumerable: true, writable: true, configurable: true })
+  else rec[k] = value
 }
 
 const NESTED = new TypeError('Ad: nested differentiation')
@@ -350,7 +348,7 @@ const mapTree = (t: unknown, f: (leaf: Matrix) => Matrix): unknown => {
   }
   if (!isRecord(t)) throw BAD_LEAF
   const out: Record<string, unknown> = {}
-  for (const k in t) put(out, k, mapTree(t[k], f))
+  for (const k in t) putKey(out, k, mapTree(t[k], f))
   return out
 }
 

@@ -39,6 +39,8 @@ interface Entry {
   readonly primitive: Primitive<unknown, unknown>
   /** The id of each traced input, −1 for a constant. */
   readonly inputs: ReadonlyArray<number>
+  /** Whether each input is traced (its cotangent is wanted): the VJP's `needs`. */
+  readonly needs: ReadonlyArray<boolean>
   readonly saved: unknown
 }
 
@@ -109,6 +111,7 @@ export const apply = <A, S>(primitive: Primitive<A, S>, inputs: ReadonlyArray<In
   const n = inputs.length
   const values = new Array<Matrix>(n)
   const ids = new Array<number>(n)
+  const needs = new Array<boolean>(n)
   let call: Call | undefined
   for (let i = 0; i < n; i++) {
     const x = inputs[i]!
@@ -122,22 +125,22 @@ export const apply = <A, S>(primitive: Primitive<A, S>, inputs: ReadonlyArray<In
       call = x.call
       values[i] = x.value
       ids[i] = x.id
+      needs[i] = true
     } else {
       values[i] = valueOf(x)
       ids[i] = -1
+      needs[i] = false
     }
   }
   const [output, saved] = primitive.forward(values, attrs)
   if (call === undefined) return output
-  call.tape.push({ primitive: primitive as Primitive<unknown, unknown>, inputs: ids, saved })
+  call.tape.push({ primitive: primitive as Primitive<unknown, unknown>, inputs: ids, needs, saved })
   return new Traced(output, call.leaves + call.tape.length - 1, call)
 }
 
 // -------------------------------------------------------------------------------------
 // the reverse sweep
 // -------------------------------------------------------------------------------------
-
-const isTraced = (id: number): boolean => id >= 0
 
 /**
  * Runs `run` in a fresh call (it traces the parameter leaves with `call.leaf`, then computes f) and returns f's value
@@ -171,8 +174,8 @@ export const differentiate = (
     const g = ct[call.leaves + k]
     if (g === undefined) continue // this value does not reach the result
     ct[call.leaves + k] = undefined // released: nothing reads it again
-    const { primitive, inputs, saved } = call.tape[k]!
-    const d = primitive.vjp(saved, g, inputs.map(isTraced))
+    const { primitive, inputs, needs, saved } = call.tape[k]!
+    const d = primitive.vjp(saved, g, needs)
     for (let i = 0; i < inputs.length; i++) {
       const id = inputs[i]!
       if (id < 0) continue

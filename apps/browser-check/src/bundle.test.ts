@@ -18,12 +18,7 @@ describe('the libraries in a browser bundle', () => {
     expect(direct.outputs.map(Math.round)).toEqual([0, 1, 1, 0])
     // The wide network ran on the WebAssembly kernel; on the JS kernels it gives the same bits.
     expect(direct.wasm).toBe(true)
-    Kernel.useBackend('js')
-    try {
-      expect(Object.is(workload().wideLoss, direct.wideLoss)).toBe(true)
-    } finally {
-      Kernel.useBackend('auto')
-    }
+    expect(Object.is(Kernel.withBackend('js', workload).wideLoss, direct.wideLoss)).toBe(true)
   }, 60_000)
 
   it('nodeReferences finds what a Node dependency leaves behind', () => {

@@ -4,15 +4,13 @@ import * as M from '@puregrad/tensor/Matrix'
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { key, normal, split, uniform } from '@puregrad/tensor/Random'
 import { snapshot } from '@puregrad/tensor/testing/arbitraries'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Ad from './Ad.js'
 import * as B from './Backprop.js'
 import type { DenseParams } from './Dense.js'
 import { gradCheck } from './GradCheck.js'
 import { anyNetwork } from './testing/cases.js'
 import * as V from './Vjp.js'
-
-afterEach(() => K.useBackend('auto'))
 
 /** f's value as a number, for GradCheck: the ops compute plainly on untraced matrices. */
 const valueOf = (m: Matrix | number): number => (typeof m === 'number' ? m : m.data[0]!)
@@ -129,11 +127,9 @@ describe('a dense stack through Ad gives Backprop\'s bits', () => {
     }
   }
   it.each(['js', 'wasm'] as const)('on random networks, activations, losses and reductions (%s kernels)', (backend) => {
-    K.useBackend(backend)
     fc.assert(
       fc.property(anyNetwork, ({ stack, params, x, y }) => {
-        const ours = Ad.valueAndGrad(adLoss(stack))(params, x, y)
-        const reference = B.lossAndGradients(stack)(params, x, y)
+        const [ours, reference] = K.withBackend(backend, () => [Ad.valueAndGrad(adLoss(stack))(params, x, y), B.lossAndGradients(stack)(params, x, y)] as const)
         expect(Object.is(ours.value, reference.loss)).toBe(true)
         ours.grads.forEach((g, l) => {
           expect(M.equals(g.W, reference.grads[l]!.W)).toBe(true)

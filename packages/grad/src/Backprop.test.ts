@@ -46,19 +46,11 @@ describe('lossAndGradients', () => {
     // epilogue, in the module, and the reference entirely in JS.
     fc.assert(
       fc.property(anyNetwork, fc.double({ min: -2, max: 2, noNaN: true }), ({ stack, params, x, y }, scale) => {
-        try {
-          K.useBackend('js')
-          const reference = V.valueAndGrad(composed(stack, y))(params, x)
-          const step = gradientStep(stack)(params, x, y, scale)
-          K.useBackend('wasm')
-          const ours = B.lossAndGradients(stack)(params, x, y)
-          const ourStep = gradientStep(stack)(params, x, y, scale)
-          expect(Object.is(ours.loss, reference.value)).toBe(true)
-          ours.grads.forEach((g, l) => expect(M.equals(g.W, reference.dp[l]!.W) && M.equals(g.b, reference.dp[l]!.b)).toBe(true))
-          ourStep.params.forEach((p, l) => expect(M.equals(p.W, step.params[l]!.W) && M.equals(p.b, step.params[l]!.b)).toBe(true))
-        } finally {
-          K.useBackend('auto')
-        }
+        const [reference, step] = K.withBackend('js', () => [V.valueAndGrad(composed(stack, y))(params, x), gradientStep(stack)(params, x, y, scale)] as const)
+        const [ours, ourStep] = K.withBackend('wasm', () => [B.lossAndGradients(stack)(params, x, y), gradientStep(stack)(params, x, y, scale)] as const)
+        expect(Object.is(ours.loss, reference.value)).toBe(true)
+        ours.grads.forEach((g, l) => expect(M.equals(g.W, reference.dp[l]!.W) && M.equals(g.b, reference.dp[l]!.b)).toBe(true))
+        ourStep.params.forEach((p, l) => expect(M.equals(p.W, step.params[l]!.W) && M.equals(p.b, step.params[l]!.b)).toBe(true))
       }),
       { numRuns: 150 }
     )

@@ -40,7 +40,6 @@ const problem = fc
     return { m, n, k, a: a.data, ars, acs, b: b.data, brs, bcs }
   })
 
-afterEach(() => K.useBackend('auto'))
 
 describe('WebAssembly SIMD kernel', () => {
   it('loads in Node 20 (WebAssembly with 128-bit SIMD)', () => {
@@ -62,9 +61,8 @@ describe('WebAssembly SIMD kernel', () => {
   /** Runs `run` through Kernel with 'js' forced, then 'wasm', then on the module directly: each gives `reference`'s bits. */
   const expectOnEveryPath = (reference: Float64Array, run: (kernels: Epilogues, out: Float64Array) => void): void => {
     for (const [backend, kernels] of [['js', K], ['wasm', K], ['wasm', wasmKernel!]] as const) {
-      K.useBackend(backend)
       const out = new Float64Array(reference.length)
-      run(kernels, out)
+      K.withBackend(backend, () => run(kernels, out))
       expect(sameBits(out, reference)).toBe(true)
     }
   }
@@ -120,12 +118,13 @@ describe('WebAssembly SIMD kernel', () => {
   it('gemmBias and gemmDerivative refuse a rule they do not know, on every path, instead of applying another', () => {
     const zeros = (n: number) => new Float64Array(n)
     for (const backend of ['js', 'wasm'] as const) {
-      K.useBackend(backend)
+      K.withBackend(backend, () => {
       const derivative = (rule: string) => () => K.gemmDerivative(4, 4, 40, zeros(160), 40, 1, zeros(160), 4, 1, zeros(16), rule as Derivative, zeros(16))
       expect(derivative('softplus')).toThrow('Kernel.gemmDerivative: no derivative epilogue named "softplus" (sigmoid, tanh, relu)')
       expect(derivative('toString')).toThrow(/no derivative epilogue named "toString"/)
       const bias = (rule: string) => () => K.gemmBias(4, 4, 40, zeros(160), 40, 1, zeros(160), 4, 1, zeros(4), rule as Forward, zeros(16))
       expect(bias('tanh')).toThrow('Kernel.gemmBias: no activation epilogue named "tanh" (identity, sigmoid)')
+      })
     }
   })
   it('reads operands that sit at the start of longer arrays, plain arrays included, without reading past them', () => {
@@ -170,10 +169,8 @@ describe('WebAssembly SIMD kernel', () => {
     'matmul and its transposed variants give the same bits with js and wasm forced',
     ([a, b]) => {
       const all = () => [pipe(a, M.matmul(b)), pipe(M.transpose(a), M.transposeMatmul(b)), pipe(a, M.matmulTranspose(M.transpose(b)))]
-      K.useBackend('js')
-      const js = all()
-      K.useBackend('wasm')
-      const wasm = all()
+      const js = K.withBackend('js', all)
+      const wasm = K.withBackend('wasm', all)
       js.forEach((m, i) => expect(M.equals(m, wasm[i]!)).toBe(true))
     }
   )
@@ -196,11 +193,11 @@ describe('WebAssembly SIMD kernel', () => {
     expect(wasmKernel!.memoryBytes()).toBeGreaterThan(held)
     expect(sameBits(y, naive(n, n, n, x, n, 1, x, n, 1))).toBe(true)
   })
-  it('useBackend switches and refuses nothing that is available', () => {
-    K.useBackend('js')
-    expect(K.currentBackend()).toBe('js')
-    K.useBackend('wasm')
-    expect(K.currentBackend()).toBe('wasm')
+  it('withBackend forces a path for one call and restores the setting, also when the call throws', () => {
+    expect(K.withBackend('js', K.currentBackend)).toBe('js')
+    expect(K.withBackend('wasm', K.currentBackend)).toBe('wasm')
+    expect(() => K.withBackend('js', () => { throw new Error('inside') })).toThrow('inside')
+    expect(K.currentBackend()).toBe('auto')
   })
   it('the committed bytes are what wasm/gemm.wat assembles to (rebuild: pnpm --filter @puregrad/tensor build:wasm)', async () => {
     const here = dirname(fileURLToPath(import.meta.url))

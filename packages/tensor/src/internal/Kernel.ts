@@ -25,8 +25,8 @@ export const TILED_THRESHOLD = 4096
 
 /**
  * From this many multiply-adds (m·n·k) up, the WebAssembly SIMD kernel runs where available: below it, copying the
- * operands into its memory costs more than the faster loop saves. Measured on the build machine (Node 20): at
- * 4×4×4 wasm takes 1.4× the time of the JS loop, at 8×8×8 (512) 0.83×, at 16×16×16 0.48×.
+ * operands into its memory costs more than the faster loop saves (the crossover was measured near 8×8×8; see
+ * apps/bench/results/2026-11-25.md).
  */
 export const WASM_THRESHOLD = 512
 
@@ -85,6 +85,20 @@ export const wasmAvailable: boolean = wasmKernel !== undefined
 export const useBackend = (next: Backend): void => {
   if (next === 'wasm' && wasmKernel === undefined) throw new Error('Kernel.useBackend: WebAssembly SIMD is not available here')
   backend = next
+}
+
+/**
+ * Runs `f` with `backend` in force and restores the previous setting afterwards, even when `f` throws: the way
+ * tests and tools force a path, without leaving a global setting behind for the next one to reset.
+ */
+export const withBackend = <A>(backend: Backend, f: () => A): A => {
+  const previous = currentBackend()
+  useBackend(backend)
+  try {
+    return f()
+  } finally {
+    useBackend(previous)
+  }
 }
 
 /** The backend setting in force. */

@@ -112,8 +112,8 @@ const pack = (
   const rows = count - full * TILE
   if (rows === 0) return
   const base = at + full * k * TILE, x0 = full * TILE * rs
-  // Read from the copy just made in linear memory (one typed array: a monomorphic loop, 10× faster than reading the
-  // caller's ArrayLike when k is in the hundreds of thousands).
+  // Read from the copy just made in linear memory: one typed array, so a monomorphic loop, where the caller's operand
+  // may be any ArrayLike.
   const from = rawAt + x0
   for (let p = 0; p < k; p++) {
     for (let r = 0; r < TILE; r++) f64[base + p * TILE + r] = r < rows ? f64[from + r * rs + p * cs]! : 0

@@ -1,6 +1,6 @@
 /**
  * The `ad` contender: the same network and optimizer as puregrad's fused step, written as forward code with
- * Ad.dense and the fused loss, differentiated by Ad.valueAndGrad and trained by the generic Train.step.
+ * Ad.dense and the fused loss, made an objective by Ad.objective and trained by the generic Train.step.
  * Its losses and parameters are puregrad's bit for bit (baselines.test.ts): only the route differs.
  */
 import * as Ad from '@puregrad/grad/Ad'
@@ -16,13 +16,8 @@ const loss = (params: Params, x: Matrix, y: Matrix): Matrix => {
   return Ad.binaryCrossEntropyWithLogits(h, y, 'sum')
 }
 
-const valueAndGrad = Ad.valueAndGrad(loss)
-
 /** The network's objective for Train: Ad's value and gradients on a batch. */
-export const objective = (params: Params, batch: Batch): T.LossAndGrads<Params> => {
-  const { value, grads } = valueAndGrad(params, batch.x, batch.y)
-  return { loss: value, grads }
-}
+export const objective = Ad.objective((params: Params, batch: Batch) => loss(params, batch.x, batch.y))
 
 /** A step function and its initial state: plain SGD at `lr`, as the bench's puregrad step. */
 export const adTraining = (params0: Params, lr: number) => {

@@ -208,6 +208,17 @@ describe('errors', () => {
   })
 })
 
+describe('Ad.objective', () => {
+  it('is f\'s value and gradient as { loss, grads }, for Train', () => {
+    const f = (p: { a: Matrix; b: Matrix }, batch: Matrix) => Ad.sum(Ad.mul(Ad.tanh(p.a), Ad.mul(p.b, batch)))
+    const params = { a: m(40, 2, 3), b: m(41, 2, 3) }
+    const direct = Ad.valueAndGrad(f)(params, m(42, 2, 3))
+    const viaObjective = Ad.objective(f)(params, m(42, 2, 3))
+    expect(viaObjective.loss).toBe(direct.value)
+    expect(M.equals(viaObjective.grads.a, direct.grads.a) && M.equals(viaObjective.grads.b, direct.grads.b)).toBe(true)
+  })
+})
+
 describe('customVjp', () => {
   it('turns a Vjp Differentiable (the closed-form affine layer) into an op: same gradients as Ad.dense', () => {
     const affine = Ad.customVjp(V.affine())

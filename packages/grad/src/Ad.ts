@@ -68,6 +68,18 @@ export const valueAndGrad =
     return { value, grads: gradTree(params, cotangents, leaves, { next: 0 }) as P }
   }
 
+/**
+ * f as an objective for `Train`: (params, batch) ↦ { loss, grads }, f's value and its gradient with respect to the
+ * params, so that `Train.step(Ad.objective(loss), optimizer)` trains any forward code.
+ */
+export const objective = <P, B>(f: (params: P, batch: B) => Input): ((params: P, batch: B) => { readonly loss: number; readonly grads: P }) => {
+  const run = valueAndGrad(f)
+  return (params, batch) => {
+    const { value, grads } = run(params, batch)
+    return { loss: value, grads }
+  }
+}
+
 /** `grad(f)(params, ...args)`: the gradient alone (see {@link valueAndGrad}). */
 export const grad =
   <P, Args extends ReadonlyArray<unknown>>(f: (params: P, ...args: Args) => Input) =>

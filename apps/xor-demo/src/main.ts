@@ -9,6 +9,7 @@ import { isatty } from 'node:tty'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Model } from '@puregrad/mlp/Codec'
 import { encodeModel } from '@puregrad/mlp/Codec'
+import { widthsOf } from '@puregrad/mlp/Spec'
 import type { Options } from './cli.js'
 import { MAX_PARAMETERS, helpText, parseArgs } from './cli.js'
 import type { Target } from './files.js'
@@ -98,7 +99,7 @@ const prepareTargets = (options: Options): Targets => {
 
 const loadModel = (path: string): Model => {
   const model = E.getOrElseW(fail)(readModel(path, MAX_PARAMETERS))
-  const { widths } = model.spec
+  const widths = widthsOf(model.spec)
   if (widths[0] !== 2 || widths[widths.length - 1] !== 1) {
     fail(`${path}: XOR needs a model with 2 inputs and 1 output, this one has widths [${widths.join(', ')}]`)
   }
@@ -139,7 +140,7 @@ const runSingle = (options: Options, mode: ProgressMode, io: Io): number => {
   const outcome = E.getOrElseW((d: Diverged) => fail(d.message))(train(options, model, mode, io))
   const seconds = (performance.now() - start) / 1000
   const origin = options.load === undefined ? `seed ${options.seed}` : `loaded from ${options.load}`
-  const title = `puregrad XOR: widths [${outcome.spec.widths.join(', ')}], ${outcome.verdict}`
+  const title = `puregrad XOR: widths [${widthsOf(outcome.spec).join(', ')}], ${outcome.verdict}`
   writeOutputs(targets, outcome, title, [
     `loss ${outcome.loss.toFixed(6)} after ${outcome.steps} steps`,
     options.load === undefined ? `${origin}, restart ${outcome.attempt}` : origin,

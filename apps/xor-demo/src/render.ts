@@ -5,6 +5,7 @@
 import * as M from '@puregrad/tensor/Matrix'
 import type { Params } from '@puregrad/mlp/Mlp'
 import type { MlpSpec } from '@puregrad/mlp/Spec'
+import { widthsOf } from '@puregrad/mlp/Spec'
 import type { Outcome } from './run.js'
 import { CONVERGED_WITHIN, INPUTS, TARGETS, predictOver } from './run.js'
 import type { SweepReport } from './sweep.js'
@@ -121,7 +122,7 @@ export const runReport = (outcome: Outcome, seconds: number, origin: string, sty
   const rate = outcome.steps > 0 && seconds > 0 ? `, ${Math.round(outcome.steps / seconds).toLocaleString('en-US')} steps/s` : ''
   const attempt = outcome.attempt > 0 ? ` (restart ${outcome.attempt})` : ''
   const lines = [
-    style.bold(`XOR with widths [${outcome.spec.widths.join(', ')}], ${origin}${attempt}`),
+    style.bold(`XOR with widths [${widthsOf(outcome.spec).join(', ')}], ${origin}${attempt}`),
     '',
     predictionsTable(outcome.outputs, style),
     '',

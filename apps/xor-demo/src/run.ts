@@ -13,6 +13,7 @@ import type { Params } from '@puregrad/mlp/Mlp'
 import { loss, predict } from '@puregrad/mlp/Mlp'
 import * as O from '@puregrad/mlp/Optimizer'
 import type { MlpSpec } from '@puregrad/mlp/Spec'
+import { widthsOf } from '@puregrad/mlp/Spec'
 import * as T from '@puregrad/mlp/Train'
 import type { Options } from './cli.js'
 import { lossRecorder } from './history.js'
@@ -93,7 +94,7 @@ const CHUNK_ENTRIES = 2 ** 23
  * output exceeds CHUNK_ENTRIES: a 900,000-wide hidden layer over a 615-point map would otherwise need 4 GiB at once.
  */
 export const predictOver = (spec: MlpSpec, params: Params, points: M.Matrix, chunkEntries = CHUNK_ENTRIES): Float64Array => {
-  const widest = Math.max(...spec.widths)
+  const widest = Math.max(...widthsOf(spec))
   const chunk = Math.max(1, Math.floor(chunkEntries / widest))
   const out = new Float64Array(points.cols)
   for (let from = 0; from < points.cols; from += chunk) {

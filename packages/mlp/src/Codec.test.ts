@@ -37,7 +37,7 @@ describe('decodeModel', () => {
     ['an array', [], ['the document: expected a puregrad/mlp model object, got an array']],
     ['a wrong format tag', { ...example, format: 'keras' }, ['format: expected "puregrad/mlp", got "keras": this is not a puregrad model file']],
     ['a missing format tag', { spec: example.spec }, ['format: expected "puregrad/mlp", got nothing: this is not a puregrad model file']],
-    ['a newer version', { ...example, version: 2 }, ['version: expected 1, got 2: this build reads version 1 only']],
+    ['a newer version', { ...example, version: 3 }, ['version: expected 1 or 2, got 3: this build reads versions 1 and 2']],
     ['a transposed W', withLayer(1, { W: [[0.5], [-0.6]], b: [0.2] }), ['layers[1].W: expected 1×2, got 2×1']],
     ['a short b', withLayer(0, { W: [[0.1, -0.2], [0.3, 0.4]], b: [0.0] }), ['layers[0].b: expected 2 entries, got 1']],
     ['a ragged W', withLayer(0, { W: [[0.1, -0.2], [0.3]], b: [0.0, 0.1] }), ['layers[0].W[1]: expected 2 numbers (as W[0]), got 1']],
@@ -91,6 +91,40 @@ describe('round trip', () => {
     expect(encodeModel(notebookXor, [{ W: M.zeros(2, 2), b: M.column([0, 0.1]) }, layer1])).toEqual(
       E.left('layers[1].b[0] is NaN: a model file holds finite numbers only')
     )
+  })
+})
+
+describe('layered specs (version 2)', () => {
+  const layered: MlpSpec = {
+    inputs: 2,
+    layers: [{ kind: 'dense', units: 3, activation: 'tanh' }, { kind: 'dense', units: 1, activation: 'sigmoid' }],
+    loss: 'binaryCrossEntropy',
+    reduction: 'mean'
+  }
+  it('a list of layers is written as version 2 and read back bit for bit; the same network as its widths spec', () => {
+    const params = I.init(I.standardNormal)(key(5), layered)
+    const encoded = encodeModel(layered, params)
+    expect(E.isRight(encoded) && encoded.right.version).toBe(2)
+    if (E.isLeft(encoded)) return
+    const back = decodeModel(JSON.parse(JSON.stringify(encoded.right)))
+    expect(E.isRight(back)).toBe(true)
+    if (E.isLeft(back)) return
+    expect(back.right.spec).toEqual(layered)
+    expect(back.right.params.every((p, l) => M.equals(p.W, params[l]!.W) && M.equals(p.b, params[l]!.b))).toBe(true)
+    // The widths form of the same network: same init, same loss, same gradients.
+    const widths: MlpSpec = { widths: [2, 3, 1], activations: ['tanh', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'mean' }
+    const batch = { x: M.unsafeFromArray(2, 4, [0, 1, 0, 1, 0, 0, 1, 1]), y: M.row([0, 1, 1, 0]) }
+    expect(I.init(I.standardNormal)(key(5), widths).every((p, l) => M.equals(p.W, params[l]!.W))).toBe(true)
+    expect(Mlp.lossAndGradients(layered)(params, batch).loss).toBe(Mlp.lossAndGradients(widths)(params, batch).loss)
+  })
+  it.each<[string, unknown, string]>([
+    ['an unknown kind', { inputs: 2, layers: [{ kind: 'conv', units: 1 }], loss: 'squaredError', reduction: 'sum' }, 'spec.layers[0].kind: expected one of dense, got "conv"'],
+    ['a bad field of a kind', { inputs: 2, layers: [{ kind: 'dense', units: 0, activation: 'tanh' }], loss: 'squaredError', reduction: 'sum' }, 'spec.layers[0].units: expected a positive integer, got 0'],
+    ['bad inputs', { inputs: -1, layers: [{ kind: 'dense', units: 1, activation: 'tanh' }], loss: 'squaredError', reduction: 'sum' }, 'spec.inputs: expected a positive integer, got -1'],
+    ['a loss that does not fit', { inputs: 2, layers: [{ kind: 'dense', units: 1, activation: 'tanh' }], loss: 'binaryCrossEntropy', reduction: 'sum' }, 'spec.loss: binaryCrossEntropy needs a sigmoid output layer, got tanh']
+  ])('names the path of %s', (_, spec, message) => {
+    const r = decodeModel({ format: 'puregrad/mlp', version: 2, spec, layers: [] })
+    expect(E.isLeft(r) && r.left[0]).toBe(message)
   })
 })
 

@@ -18,19 +18,22 @@ import * as t from 'io-ts'
 import * as Act from '@puregrad/grad/Activation'
 import type { ActivationName } from '@puregrad/grad/Activation'
 import * as Loss from '@puregrad/grad/Loss'
-import type { LossName } from '@puregrad/grad/Loss'
+import type { LossName, Reduction } from '@puregrad/grad/Loss'
 import * as M from '@puregrad/tensor/Matrix'
 import { MAX_ERRORS, describe, formatErrors, total } from './errors.js'
 import type { Params } from './Mlp.js'
 import type { MlpSpec } from './Spec.js'
-import { validateSpec } from './Spec.js'
+import type { LayerSpec } from './Spec.js'
+import { isLayered, validateSpec, widthsOf } from './Spec.js'
 
 // -------------------------------------------------------------------------------------
 // codecs
 // -------------------------------------------------------------------------------------
 
 export const FORMAT = 'puregrad/mlp'
+/** Version 1 holds a widths spec; version 2 a list of layers. Both are read; each spec is written in its own. */
 export const VERSION = 1
+export const LAYERED_VERSION = 2
 
 const keysOf = <K extends string>(names: ReadonlyArray<K>): Record<K, null> =>
   Object.fromEntries(names.map((n) => [n, null])) as Record<K, null>
@@ -55,7 +58,22 @@ export const ModelJson = t.type({
   spec: SpecJson,
   layers: t.array(LayerJson)
 })
-export type ModelJson = t.TypeOf<typeof ModelJson>
+
+/** A layer of a version-2 spec as JSON: its kind and that kind's fields (the kind's own checks read them). */
+export interface LayerSpecJson {
+  readonly kind: string
+  readonly [field: string]: unknown
+}
+
+/** A model file: version 1 with a widths spec, or version 2 with a list of layers. */
+export type ModelJson =
+  | t.TypeOf<typeof ModelJson>
+  | {
+      readonly format: typeof FORMAT
+      readonly version: typeof LAYERED_VERSION
+      readonly spec: { readonly inputs: number; readonly layers: ReadonlyArray<LayerSpecJson>; readonly loss: LossName; readonly reduction: Reduction }
+      readonly layers: ReadonlyArray<t.TypeOf<typeof LayerJson>>
+    }
 
 /** A spec with its parameters. */
 export interface Model {
@@ -96,12 +114,22 @@ export const encodeModel = (spec: MlpSpec, params: Params): E.Either<string, Mod
     const badB = firstNonFinite(b.data)
     if (badB >= 0) return E.left(nonFinite(`layers[${l}].b[${badB}]`, b.data[badB]!))
   }
-  return E.right({
-    format: FORMAT,
-    version: VERSION,
-    spec: { widths: [...spec.widths], activations: [...spec.activations], loss: spec.loss, reduction: spec.reduction },
-    layers: params.map(({ W, b }) => ({ W: M.toRows(W), b: Array.from(b.data) }))
-  })
+  const layers = params.map(({ W, b }) => ({ W: M.toRows(W), b: Array.from(b.data) }))
+  return E.right(
+    isLayered(spec)
+      ? {
+          format: FORMAT,
+          version: LAYERED_VERSION,
+          spec: { inputs: spec.inputs, layers: spec.layers.map((layer) => ({ ...layer })), loss: spec.loss, reduction: spec.reduction },
+          layers
+        }
+      : {
+          format: FORMAT,
+          version: VERSION,
+          spec: { widths: [...spec.widths], activations: [...spec.activations], loss: spec.loss, reduction: spec.reduction },
+          layers
+        }
+  )
 }
 
 const firstNonFinite = (data: ArrayLike<number>): number => {
@@ -188,7 +216,22 @@ const readLayer = (u: unknown, l: number, out: number, inputs: number, problems:
 }
 
 /** The spec, read with its sizes bounded before io-ts looks at it (io-ts collects one error per bad entry). */
-const readSpec = (u: unknown, maxParameters: number): E.Either<ReadonlyArray<string>, MlpSpec> => {
+const readSpec = (u: unknown, version: number, maxParameters: number): E.Either<ReadonlyArray<string>, MlpSpec> => {
+  const spec = version === LAYERED_VERSION ? readLayeredSpec(u) : readWidthsSpec(u)
+  if (E.isLeft(spec)) return spec
+  const validated = validateSpec(spec.right)
+  if (E.isLeft(validated)) return E.left(validated.left.slice(0, MAX_ERRORS).map((e) => `spec.${e}`))
+  const widths = widthsOf(validated.right)
+  const count = parameterCount(widths)
+  if (count > maxParameters) {
+    const shown = widths.length > 12 ? `${widths.slice(0, 12).join(', ')}, …` : widths.join(', ')
+    const where = version === LAYERED_VERSION ? 'spec.layers' : 'spec.widths'
+    return E.left([`${where}: [${shown}] has ${count.toLocaleString('en-US')} parameters, more than the limit of ${maxParameters.toLocaleString('en-US')}`])
+  }
+  return E.right(validated.right)
+}
+
+const readWidthsSpec = (u: unknown): E.Either<ReadonlyArray<string>, MlpSpec> => {
   if (isRecord(u)) {
     for (const field of ['widths', 'activations'] as const) {
       const list: unknown = u[field]
@@ -199,15 +242,26 @@ const readSpec = (u: unknown, maxParameters: number): E.Either<ReadonlyArray<str
   }
   const decoded = SpecJson.decode(u)
   if (E.isLeft(decoded)) return E.left(formatErrors(decoded.left).map((e) => (e.startsWith('the document') ? e.replace('the document', 'spec') : `spec.${e}`)))
-  const validated = validateSpec(decoded.right)
-  if (E.isLeft(validated)) return E.left(validated.left.slice(0, MAX_ERRORS).map((e) => `spec.${e}`))
-  const spec = validated.right
-  const count = parameterCount(spec.widths)
-  if (count > maxParameters) {
-    const shown = spec.widths.length > 12 ? `${spec.widths.slice(0, 12).join(', ')}, …` : spec.widths.join(', ')
-    return E.left([`spec.widths: [${shown}] has ${count.toLocaleString('en-US')} parameters, more than the limit of ${maxParameters.toLocaleString('en-US')}`])
-  }
-  return E.right(spec)
+  return E.right(decoded.right)
+}
+
+/** A version-2 spec: inputs, then at most MAX_LAYERS layer records (validateSpec runs each kind's own checks). */
+const readLayeredSpec = (u: unknown): E.Either<ReadonlyArray<string>, MlpSpec> => {
+  if (!isRecord(u)) return E.left([`spec: expected { inputs, layers, loss, reduction }, got ${describe(u)}`])
+  const layers: unknown = u['layers']
+  if (!Array.isArray(layers)) return E.left([`spec.layers: expected an array of layers, got ${describe(layers)}`])
+  if (layers.length > MAX_LAYERS) return E.left([`spec.layers: expected at most ${MAX_LAYERS} layers, got ${layers.length}`])
+  const bad = layers.findIndex((l: unknown) => !isRecord(l))
+  if (bad >= 0) return E.left([`spec.layers[${bad}]: expected a layer { kind, … }, got ${describe(layers[bad])}`])
+  const loss: unknown = u['loss'], reduction: unknown = u['reduction'], inputs: unknown = u['inputs']
+  if (typeof loss !== 'string' || !Object.hasOwn(Loss.byName, loss)) return E.left([`spec.loss: expected a loss name, got ${describe(loss)}`])
+  if (reduction !== 'sum' && reduction !== 'mean') return E.left([`spec.reduction: expected "sum" or "mean", got ${describe(reduction)}`])
+  return E.right({
+    inputs: inputs as number,
+    layers: layers.map((l: Record<string, unknown>) => ({ ...l }) as unknown as LayerSpec),
+    loss: loss as LossName,
+    reduction
+  })
 }
 
 export interface DecodeOptions {
@@ -231,10 +285,12 @@ const decodeModelUnguarded = (u: unknown, maxParameters: number): E.Either<Reado
   const format: unknown = u['format']
   if (format !== FORMAT) return E.left([`format: expected "${FORMAT}", got ${describe(format)}: this is not a puregrad model file`])
   const version: unknown = u['version']
-  if (version !== VERSION) return E.left([`version: expected ${VERSION}, got ${describe(version)}: this build reads version ${VERSION} only`])
-  const spec = readSpec(u['spec'], maxParameters)
+  if (version !== VERSION && version !== LAYERED_VERSION) {
+    return E.left([`version: expected ${VERSION} or ${LAYERED_VERSION}, got ${describe(version)}: this build reads versions ${VERSION} and ${LAYERED_VERSION}`])
+  }
+  const spec = readSpec(u['spec'], version, maxParameters)
   if (E.isLeft(spec)) return spec
-  const { widths } = spec.right
+  const widths = widthsOf(spec.right)
   const layers: unknown = u['layers']
   const expected = widths.length - 1
   if (!Array.isArray(layers)) return E.left([`layers: expected Array<{ W, b }>, got ${describe(layers)}`])

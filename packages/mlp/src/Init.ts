@@ -11,6 +11,7 @@ import { normal, split, uniform } from '@puregrad/tensor/Random'
 import type { DenseParams } from '@puregrad/grad/Dense'
 import type { Params } from './Mlp.js'
 import type { MlpSpec } from './Spec.js'
+import { widthsOf } from './Spec.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -55,6 +56,7 @@ export const names: ReadonlyArray<InitName> = Object.keys(byName) as Array<InitN
 export const init =
   (layerInit: LayerInit) =>
   (key: Key, spec: MlpSpec): Params => {
-    const keys = split(key, spec.widths.length - 1)
-    return keys.map((k, l) => layerInit(k, spec.widths[l]!, spec.widths[l + 1]!))
+    const widths = widthsOf(spec)
+    const keys = split(key, widths.length - 1)
+    return keys.map((k, l) => layerInit(k, widths[l]!, widths[l + 1]!))
   }

@@ -17,6 +17,7 @@ import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf } from '@puregrad/tensor/Matrix'
 import { withDescend } from './internal/fusion.js'
 import type { MlpSpec } from './Spec.js'
+import { activationsOf, widthsOf } from './Spec.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -40,14 +41,14 @@ export interface LossAndGradients {
 // internal
 // -------------------------------------------------------------------------------------
 
-const checkParams = (spec: MlpSpec, params: Params): void => {
-  if (params.length !== spec.widths.length - 1) {
-    throw new ShapeError(`Mlp: the spec has ${spec.widths.length - 1} layers, the parameters ${params.length}`)
+const checkParams = (widths: ReadonlyArray<number>, params: Params): void => {
+  if (params.length !== widths.length - 1) {
+    throw new ShapeError(`Mlp: the spec has ${widths.length - 1} layers, the parameters ${params.length}`)
   }
   // A plain loop: this runs on every training step.
   for (let l = 0; l < params.length; l++) {
     const { W, b } = params[l]!
-    const out = spec.widths[l + 1]!, inputs = spec.widths[l]!
+    const out = widths[l + 1]!, inputs = widths[l]!
     if (W.rows !== out || W.cols !== inputs || b.rows !== out || b.cols !== 1) {
       throw new ShapeError(`Mlp: layer ${l} expects W ${out}×${inputs} and b ${out}×1, got W ${shapeOf(W)} and b ${shapeOf(b)}`)
     }
@@ -59,15 +60,16 @@ const checkParams = (spec: MlpSpec, params: Params): void => {
  * (its activation is fused with the loss). The first layer does not differentiate its input: x is data.
  */
 const body = (spec: MlpSpec): V.Differentiable<Params, Matrix, Matrix, null> => {
-  const last = spec.activations.length - 1
-  const layers = spec.activations.map((name, l) => (l === last ? V.affine() : V.dense(Act.byName[name])))
-  const first = last === 0 ? V.affine({ inputGradient: false }) : V.dense(Act.byName[spec.activations[0]!], { inputGradient: false })
+  const activations = activationsOf(spec)
+  const last = activations.length - 1
+  const layers = activations.map((name, l) => (l === last ? V.affine() : V.dense(Act.byName[name])))
+  const first = last === 0 ? V.affine({ inputGradient: false }) : V.dense(Act.byName[activations[0]!], { inputGradient: false })
   return V.stack(first, ...layers.slice(1))
 }
 
 /** The spec's activations and loss, for Backprop. */
 const denseStack = (spec: MlpSpec): Backprop.DenseStack => ({
-  activations: spec.activations.map((name) => Act.byName[name]),
+  activations: activationsOf(spec).map((name) => Act.byName[name]),
   loss: Loss.byName[spec.loss],
   reduction: spec.reduction
 })
@@ -82,14 +84,15 @@ const denseStack = (spec: MlpSpec): Backprop.DenseStack => ({
  */
 export const objective = (spec: MlpSpec): ((y: Matrix) => V.Differentiable<Params, Matrix, number, null>) => {
   const network = body(spec)
-  const output = Act.byName[spec.activations[spec.activations.length - 1]!]
+  const activations = activationsOf(spec)
+  const output = Act.byName[activations[activations.length - 1]!]
   const outputLoss = V.outputLoss(output, Loss.byName[spec.loss], spec.reduction)
   return (y) => pipe(network, V.andThen(outputLoss(y)))
 }
 
 /** The network's outputs a_L (widths[L] × B) for inputs x (widths[0] × B). */
 export const predict = (spec: MlpSpec, params: Params): ((x: Matrix) => Matrix) => {
-  checkParams(spec, params)
+  checkParams(widthsOf(spec), params)
   const run = Backprop.predict(denseStack(spec))
   return (x) => run(params, x)
 }
@@ -102,15 +105,16 @@ export const predict = (spec: MlpSpec, params: Params): ((x: Matrix) => Matrix) 
  */
 export const lossAndGradients = (spec: MlpSpec): ((params: Params, batch: Batch) => LossAndGradients) => {
   const stack = denseStack(spec)
+  const widths = widthsOf(spec)
   const run = Backprop.lossAndGradients(stack)
   const descend = gradientStep(stack)
   return withDescend(
     (params: Params, batch: Batch): LossAndGradients => {
-      checkParams(spec, params)
+      checkParams(widths, params)
       return run(params, batch.x, batch.y)
     },
     (params: Params, batch: Batch, scale: number) => {
-      checkParams(spec, params)
+      checkParams(widths, params)
       return descend(params, batch.x, batch.y, scale)
     }
   )
@@ -119,8 +123,9 @@ export const lossAndGradients = (spec: MlpSpec): ((params: Params, batch: Batch)
 /** The loss on a batch, without gradients. */
 export const loss = (spec: MlpSpec): ((params: Params, batch: Batch) => number) => {
   const build = objective(spec)
+  const widths = widthsOf(spec)
   return (params, batch) => {
-    checkParams(spec, params)
+    checkParams(widths, params)
     return V.forward(build(batch.y))(params, batch.x)
   }
 }

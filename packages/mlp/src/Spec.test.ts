@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import type { MlpSpec } from './Spec.js'
-import { notebookXor, uniform, validateSpec } from './Spec.js'
+import { activationsOf, layersOf, notebookXor, uniform, validateSpec, widthsOf } from './Spec.js'
 
 describe('validateSpec', () => {
   it('accepts the notebook spec and uniform specs', () => {
@@ -26,5 +26,32 @@ describe('validateSpec', () => {
   it('lists every problem at once', () => {
     const r = validateSpec({ widths: [2, -1, 1], activations: ['sigmoid'], loss: 'binaryCrossEntropy', reduction: 'avg' as never })
     expect(E.isLeft(r) && r.left.length).toBe(3)
+  })
+})
+
+describe('specs as lists of layers', () => {
+  it('layersOf, widthsOf and activationsOf read either form alike', () => {
+    const layered = layersOf(notebookXor)
+    expect(layered).toEqual({
+      inputs: 2,
+      layers: [{ kind: 'dense', units: 2, activation: 'sigmoid' }, { kind: 'dense', units: 1, activation: 'sigmoid' }],
+      loss: 'binaryCrossEntropy',
+      reduction: 'sum'
+    })
+    expect(widthsOf(layered)).toEqual([2, 2, 1])
+    expect(activationsOf(layered)).toEqual(['sigmoid', 'sigmoid'])
+    expect(E.isRight(validateSpec(layered))).toBe(true)
+  })
+  it('validateSpec names each layer\'s problems by path, through the registry', () => {
+    const spec = { inputs: 0, layers: [{ kind: 'dense', units: 1.5, activation: 'gelu' }, { kind: 'lstm' }], loss: 'squaredError', reduction: 'sum' } as unknown as MlpSpec
+    expect(validateSpec(spec)).toEqual(
+      E.left([
+        'inputs: expected a positive integer, got 0',
+        'layers[0].units: expected a positive integer, got 1.5',
+        'layers[0].activation: expected one of sigmoid, tanh, relu, leakyRelu, identity, softplus, softmax, got "gelu"',
+        'layers[1].kind: expected one of dense, got "lstm"'
+      ])
+    )
+    expect(validateSpec({ inputs: 3, layers: [], loss: 'squaredError', reduction: 'sum' })).toEqual(E.left(['layers: expected at least one layer']))
   })
 })

@@ -10,21 +10,67 @@ import * as Act from '@puregrad/grad/Activation'
 import type { ActivationName } from '@puregrad/grad/Activation'
 import * as Loss from '@puregrad/grad/Loss'
 import type { LossName, Reduction } from '@puregrad/grad/Loss'
+import type { LayerSpec } from './layers/registry.js'
+import { kindOf, registry } from './layers/registry.js'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 /**
- * widths[0] inputs, widths[L] outputs; layer l (1 ≤ l ≤ L) maps widths[l−1] to widths[l] with activations[l−1].
- * The notebook's XOR net: `{ widths: [2, 2, 1], activations: ['sigmoid', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'sum' }`.
+ * A network as a list of layers read through the layer registry (`layers/registry.ts`): `inputs` features in, then
+ * each layer in order, e.g. `{ inputs: 2, layers: [{ kind: 'dense', units: 2, activation: 'sigmoid' }, …], … }`.
  */
-export interface MlpSpec {
+export interface LayeredSpec {
+  readonly inputs: number
+  readonly layers: ReadonlyArray<LayerSpec>
+  readonly loss: LossName
+  readonly reduction: Reduction
+}
+
+/**
+ * A dense stack by its widths: widths[0] inputs, widths[L] outputs; layer l (1 ≤ l ≤ L) maps widths[l−1] to
+ * widths[l] with activations[l−1]. The notebook's XOR net:
+ * `{ widths: [2, 2, 1], activations: ['sigmoid', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'sum' }`.
+ */
+export interface WidthsSpec {
   readonly widths: ReadonlyArray<number>
   readonly activations: ReadonlyArray<ActivationName>
   readonly loss: LossName
   readonly reduction: Reduction
 }
+
+/** An MLP's spec, in either form: a list of layers, or widths and activations (the same network as dense layers). */
+export type MlpSpec = LayeredSpec | WidthsSpec
+
+export type { LayerSpec } from './layers/registry.js'
+export type { DenseLayerSpec } from './layers/dense.js'
+
+/** Whether a spec is written as a list of layers. */
+export const isLayered = (spec: MlpSpec): spec is LayeredSpec => Object.hasOwn(spec, 'layers')
+
+/** A spec as a list of layers (a widths spec becomes its dense layers). */
+export const layersOf = (spec: MlpSpec): LayeredSpec =>
+  isLayered(spec)
+    ? spec
+    : {
+        inputs: spec.widths[0]!,
+        layers: spec.activations.map((activation, l) => ({ kind: 'dense', units: spec.widths[l + 1]!, activation })),
+        loss: spec.loss,
+        reduction: spec.reduction
+      }
+
+/** The rows flowing between layers: inputs, then each layer's outputs. */
+export const widthsOf = (spec: MlpSpec): ReadonlyArray<number> => {
+  if (!isLayered(spec)) return spec.widths
+  const widths = [spec.inputs]
+  for (const layer of spec.layers) widths.push(kindOf(layer)!.outputs(layer, widths[widths.length - 1]!))
+  return widths
+}
+
+/** Each layer's activation, in order. */
+export const activationsOf = (spec: MlpSpec): ReadonlyArray<ActivationName> =>
+  isLayered(spec) ? spec.layers.map((layer) => kindOf(layer)!.activation(layer)) : spec.activations
 
 /** The output activations a loss is defined for (BCE needs outputs in (0, 1), CE needs a distribution). */
 const allowedOutputs: Readonly<Record<LossName, ReadonlyArray<ActivationName>>> = {
@@ -39,11 +85,18 @@ const allowedOutputs: Readonly<Record<LossName, ReadonlyArray<ActivationName>>> 
 // -------------------------------------------------------------------------------------
 
 /**
- * Checks a spec; Left lists every problem with its path: fewer than two widths, a width that is not a positive
- * integer, an activation count that is not widths.length − 1, an unknown activation, loss or reduction,
- * a loss that does not fit the output activation.
+ * Checks a spec; Left lists every problem with its path. A list of layers: inputs a positive integer, at least one
+ * layer, each of a registered kind whose own checks pass (`layers[1].units: …`). Widths: fewer than two widths, a
+ * width that is not a positive integer, an activation count that is not widths.length − 1, an unknown activation.
+ * Either form: an unknown loss or reduction, a loss that does not fit the output activation.
  */
 export const validateSpec = (spec: MlpSpec): E.Either<ReadonlyArray<string>, MlpSpec> => {
+  if (isLayered(spec)) {
+    const errors = layeredErrors(spec)
+    if (errors.length > 0) return E.left(errors)
+    const asWidths = validateSpec({ widths: widthsOf(spec), activations: activationsOf(spec), loss: spec.loss, reduction: spec.reduction })
+    return E.isLeft(asWidths) ? E.left(asWidths.left.map((e) => e.replace(/^widths: /, 'layers: '))) : E.right(spec)
+  }
   const errors: Array<string> = []
   const { widths, activations, loss, reduction } = spec
   if (!Array.isArray(widths) || widths.length < 2) {
@@ -74,8 +127,23 @@ export const validateSpec = (spec: MlpSpec): E.Either<ReadonlyArray<string>, Mlp
   return errors.length === 0 ? E.right(spec) : E.left(errors)
 }
 
+/** The layer-list checks: inputs, and each layer's kind and fields. */
+const layeredErrors = (spec: LayeredSpec): ReadonlyArray<string> => {
+  const errors: Array<string> = []
+  if (!Number.isSafeInteger(spec.inputs) || spec.inputs < 1) errors.push(`inputs: expected a positive integer, got ${String(spec.inputs)}`)
+  if (!Array.isArray(spec.layers) || spec.layers.length === 0) return [...errors, 'layers: expected at least one layer']
+  spec.layers.forEach((layer, l) => {
+    const kind = typeof layer === 'object' && layer !== null ? kindOf(layer) : undefined
+    if (kind === undefined) {
+      const named = typeof layer === 'object' && layer !== null ? JSON.stringify((layer as { kind?: unknown }).kind) ?? 'nothing' : String(layer)
+      errors.push(`layers[${l}].kind: expected one of ${Object.keys(registry).join(', ')}, got ${named}`)
+    } else errors.push(...kind.check(layer).map((e) => `layers[${l}].${e}`))
+  })
+  return errors
+}
+
 /** The notebook's XOR network: [2, 2, 1], sigmoid on every layer, binary cross-entropy summed over the batch. */
-export const notebookXor: MlpSpec = {
+export const notebookXor: WidthsSpec = {
   widths: [2, 2, 1],
   activations: ['sigmoid', 'sigmoid'],
   loss: 'binaryCrossEntropy',
@@ -83,7 +151,7 @@ export const notebookXor: MlpSpec = {
 }
 
 /** A spec with the same activation everywhere, e.g. `uniform([2, 4, 1], 'sigmoid', 'binaryCrossEntropy', 'mean')`. */
-export const uniform = (widths: ReadonlyArray<number>, activation: ActivationName, loss: LossName, reduction: Reduction): MlpSpec => ({
+export const uniform = (widths: ReadonlyArray<number>, activation: ActivationName, loss: LossName, reduction: Reduction): WidthsSpec => ({
   widths,
   activations: widths.slice(1).map(() => activation),
   loss,

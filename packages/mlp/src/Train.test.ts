@@ -8,7 +8,7 @@ import { batches, repeat } from './Data.js'
 import * as I from './Init.js'
 import * as Mlp from './Mlp.js'
 import * as O from './Optimizer.js'
-import type { MlpSpec } from './Spec.js'
+import type { WidthsSpec } from './Spec.js'
 import { notebookXor, uniform, validateSpec } from './Spec.js'
 import * as T from './Train.js'
 import { fusionOf } from './internal/fusion.js'
@@ -54,7 +54,7 @@ describe('the notebook recipe', () => {
 
 describe('the folded gradient step', () => {
   const bits = (p: Mlp.Params): Array<string> => p.flatMap(({ W, b }) => [...W.data, ...b.data].map((v) => (Object.is(v, -0) ? '-0' : String(v))))
-  const specs: ReadonlyArray<MlpSpec> = [
+  const specs: ReadonlyArray<WidthsSpec> = [
     notebookXor,
     { widths: [3, 5, 4, 3], activations: ['relu', 'tanh', 'softmax'], loss: 'softmaxCrossEntropy', reduction: 'mean' },
     { widths: [2, 3, 1], activations: ['softplus', 'leakyRelu'], loss: 'squaredError', reduction: 'sum' }

@@ -202,6 +202,12 @@ describe('errors', () => {
     expect(() => Ad.exp(escaped!)).toThrow('Ad.exp: a traced value was used after its valueAndGrad call ended')
     expect(() => Ad.grad((p: { x: Matrix }) => Ad.sum(M.scale(2)(p.x)))({ x: M.zeros(1, 1) })).toThrow(/read outside Ad's ops .*Ad\.stopGradient/)
   })
+  it('a traced value of one call used as another call\'s parameter is refused (nested differentiation), by name', () => {
+    const inner = (outerValue: Matrix) => Ad.grad((q: { v: Matrix }) => Ad.sum(q.v))({ v: outerValue })
+    expect(() => Ad.grad((p: { x: Matrix }) => Ad.sum(Ad.mul(p.x, inner(p.x).v)))({ x: M.zeros(1, 1) })).toThrow(
+      'Ad.valueAndGrad: a parameter is a traced value of another call: nested differentiation is not supported'
+    )
+  })
   it('stopGradient makes a constant: no gradient flows through it', () => {
     const { grads } = Ad.valueAndGrad((p: { x: Matrix }) => Ad.sum(Ad.mul(p.x, Ad.stopGradient(p.x))))({ x: M.row([2, 3]) })
     expect(Array.from(grads.x.data)).toEqual([2, 3])

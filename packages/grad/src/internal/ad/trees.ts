@@ -10,9 +10,14 @@ import { zeros } from '@puregrad/tensor/Matrix'
 import type { Call } from './tape.js'
 import { Traced } from './tape.js'
 
-
+/** A matrix that is not traced (a traced value's data must not be read, so it is told apart first). */
 const isPlainMatrix = (u: unknown): u is Matrix =>
-  typeof u === 'object' && u !== null && typeof (u as Matrix).rows === 'number' && typeof (u as Matrix).cols === 'number' && ArrayBuffer.isView((u as Matrix).data)
+  typeof u === 'object' &&
+  u !== null &&
+  !(u instanceof Traced) &&
+  typeof (u as Matrix).rows === 'number' &&
+  typeof (u as Matrix).cols === 'number' &&
+  ArrayBuffer.isView((u as Matrix).data)
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === 'object' && u !== null && !Array.isArray(u) && Object.getPrototypeOf(u) === Object.prototype

@@ -36,7 +36,12 @@ import type { Activation, ActivationName } from './Activation.js'
 import * as Act from './Activation.js'
 import type { Reduction } from './Loss.js'
 import type { Differentiable } from './Vjp.js'
+import type { Key } from '@puregrad/tensor/Random'
+import { decodeKey } from '@puregrad/tensor/Random'
 import * as E from './internal/ad/elementwise.js'
+import type { Conv2dOptions, Geometry, ImageShape, Pool2dOptions } from './internal/ad/image.js'
+import * as Img from './internal/ad/image.js'
+import * as Norm from './internal/ad/normalization.js'
 import * as Lay from './internal/ad/layers.js'
 import * as S from './internal/ad/structural.js'
 import type { Axis } from './internal/ad/structural.js'
@@ -45,6 +50,7 @@ import { apply, differentiate, valueOf } from './internal/ad/tape.js'
 import { gradTree, mapLeaves, traceTree } from './internal/ad/trees.js'
 
 export type { Input } from './internal/ad/tape.js'
+export type { Conv2dOptions, ImageShape, Pair, Pool2dOptions } from './internal/ad/image.js'
 
 // -------------------------------------------------------------------------------------
 // differentiation
@@ -194,6 +200,71 @@ export const softmaxCrossEntropyWithIntegerLabels = (z: Input, labels: Matrix, r
 
 /** ½‖a − y‖² per example, summed over the batch ('mean': ÷ the batch size). ∂/∂a = (a − y)/k. */
 export const squaredError = (a: Input, y: Input, reduction: Reduction): Matrix => apply(Lay.squaredError, [a, y], reduction)
+
+// -------------------------------------------------------------------------------------
+// images (a column is one image's C·H·W values in (c, h, w) order: PyTorch's x.reshape(B, -1).T)
+// -------------------------------------------------------------------------------------
+
+/**
+ * 2-D convolution (cross-correlation, as PyTorch's conv2d) of images x ((C·H·W) × B) with p.W, out × (C·kh·kw)
+ * (PyTorch's `weight.reshape(out, -1)`), plus p.b (out × 1): an (out·OH·OW) × B result, OH = ⌊(H + 2·ph − kh)/sh⌋ + 1
+ * (likewise OW). Zero padding; stride and padding default to 1 and 0. Runs as one matrix product over the im2col
+ * matrix cols (C·kh·kw rows, a column per output position and example): Y = W·cols + b. With G = g as out × (OH·OW·B):
+ * ∂/∂W = G·colsᵀ, ∂/∂b = Σ over positions and examples of G, ∂/∂x = col2im(Wᵀ·G).
+ */
+export const conv2d = (p: { readonly W: Matrix; readonly b: Matrix }, x: Input, options: Conv2dOptions): Matrix =>
+  apply(Img.conv2d, [p.W, p.b, x], Img.geometry('conv2d', options, 'one'))
+
+/**
+ * The max over each kh×kw window (stride defaults to the kernel): (C·OH·OW) × B. ∂/∂x: g goes to each window's first
+ * maximum. A NaN in a window gives NaN, as PyTorch.
+ */
+export const maxPool2d = (x: Input, options: Pool2dOptions): Matrix => apply(Img.maxPool2d, [x], Img.geometry('maxPool2d', options, 'kernel'))
+
+/** The mean over each kh×kw window (stride defaults to the kernel): (C·OH·OW) × B. ∂/∂x: g/(kh·kw) to each window entry. */
+export const avgPool2d = (x: Input, options: Pool2dOptions): Matrix => apply(Img.avgPool2d, [x], Img.geometry('avgPool2d', options, 'kernel'))
+
+const shapeFrom = (g: Geometry, channels: number): ImageShape => ({ channels, height: g.OH, width: g.OW })
+
+/**
+ * The image shape conv2d gives with `filters` output channels (W's rows), without running it: its output has
+ * channels·height·width rows. Throws as conv2d would for options that do not fit.
+ */
+export const conv2dShape = (options: Conv2dOptions, filters: number): ImageShape => {
+  if (!Number.isSafeInteger(filters) || filters < 1) throw new RangeError(`Ad.conv2dShape: filters must be a positive integer, got ${String(filters)}`)
+  return shapeFrom(Img.geometry('conv2d', options, 'one'), filters)
+}
+
+/** The image shape maxPool2d and avgPool2d give, without running them (the channels stay). */
+export const pool2dShape = (options: Pool2dOptions): ImageShape => shapeFrom(Img.geometry('pool2d', options, 'kernel'), options.channels)
+
+// -------------------------------------------------------------------------------------
+// normalisation and dropout
+// -------------------------------------------------------------------------------------
+
+/**
+ * Layer normalisation of each column (one example) over its n rows: γ ⊙ (x − μ)/√(σ² + ε) + β, with μ and the
+ * biased σ² of the column (as PyTorch's LayerNorm over the features), p.gamma and p.beta n × 1, ε default 1e-5.
+ * With x̂ the normalised x and ĝ = g ⊙ γ: ∂/∂γ = Σ_batch g ⊙ x̂, ∂/∂β = Σ_batch g,
+ * ∂/∂x = (ĝ − mean(ĝ) − x̂ ⊙ mean(ĝ ⊙ x̂))/√(σ² + ε) per column.
+ */
+export const layerNorm = (p: { readonly gamma: Matrix; readonly beta: Matrix }, x: Input, options: { readonly eps?: number } = {}): Matrix => {
+  const eps = options.eps ?? 1e-5
+  if (!(eps >= 0) || !Number.isFinite(eps)) throw new RangeError(`Ad.layerNorm: eps must be a finite number ≥ 0, got ${String(eps)}`)
+  return apply(Norm.layerNorm, [p.gamma, p.beta, x], eps)
+}
+
+/**
+ * Inverted dropout with an explicit key: each entry is kept with probability 1 − rate and scaled by 1/(1 − rate), or
+ * zeroed; the same key gives the same mask. x itself at rate 0 (use it for evaluation), zeros at rate 1.
+ * ∂/∂x = the same mask ⊙ g.
+ */
+export const dropout = (key: Key, x: Input, rate: number): Matrix => {
+  const checked = decodeKey(key)
+  if (checked._tag === 'Left') throw new TypeError(`Ad.dropout: the key: ${checked.left} (make one with Random.key(seed))`)
+  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`Ad.dropout: rate must be in [0, 1], got ${String(rate)}`)
+  return rate === 0 ? (typeof x === 'number' ? valueOf(x) : x) : apply(Norm.dropout, [x], { key, rate })
+}
 
 // -------------------------------------------------------------------------------------
 // your own primitives

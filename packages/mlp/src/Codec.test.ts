@@ -118,9 +118,9 @@ describe('layered specs (version 2)', () => {
     expect(Mlp.lossAndGradients(layered)(params, batch).loss).toBe(Mlp.lossAndGradients(widths)(params, batch).loss)
   })
   it.each<[string, unknown, string]>([
-    ['an unknown kind', { inputs: 2, layers: [{ kind: 'conv', units: 1 }], loss: 'squaredError', reduction: 'sum' }, 'spec.layers[0].kind: expected one of dense, got "conv"'],
+    ['an unknown kind', { inputs: 2, layers: [{ kind: 'conv', units: 1 }], loss: 'squaredError', reduction: 'sum' }, 'spec.layers[0].kind: expected one of dense, conv2d, maxPool2d, avgPool2d, layerNorm, dropout, got "conv"'],
     ['a bad field of a kind', { inputs: 2, layers: [{ kind: 'dense', units: 0, activation: 'tanh' }], loss: 'squaredError', reduction: 'sum' }, 'spec.layers[0].units: expected a positive integer, got 0'],
-    ['bad inputs', { inputs: -1, layers: [{ kind: 'dense', units: 1, activation: 'tanh' }], loss: 'squaredError', reduction: 'sum' }, 'spec.inputs: expected a positive integer, got -1'],
+    ['bad inputs', { inputs: -1, layers: [{ kind: 'dense', units: 1, activation: 'tanh' }], loss: 'squaredError', reduction: 'sum' }, 'spec.inputs: expected a positive integer or an image { channels, height, width }, got -1'],
     ['a loss that does not fit', { inputs: 2, layers: [{ kind: 'dense', units: 1, activation: 'tanh' }], loss: 'binaryCrossEntropy', reduction: 'sum' }, 'spec.loss: binaryCrossEntropy needs a sigmoid output layer, got tanh']
   ])('names the path of %s', (_, spec, message) => {
     const r = decodeModel({ format: 'puregrad/mlp', version: 2, spec, layers: [] })

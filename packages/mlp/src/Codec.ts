@@ -19,12 +19,13 @@ import * as Act from '@puregrad/grad/Activation'
 import type { ActivationName } from '@puregrad/grad/Activation'
 import * as Loss from '@puregrad/grad/Loss'
 import type { LossName, Reduction } from '@puregrad/grad/Loss'
+import type { ImageShape } from '@puregrad/grad/Ad'
 import * as M from '@puregrad/tensor/Matrix'
 import { MAX_ERRORS, describe, formatErrors, total } from './errors.js'
 import type { Params } from './Mlp.js'
 import type { MlpSpec } from './Spec.js'
 import type { LayerSpec } from './Spec.js'
-import { isLayered, validateSpec, widthsOf } from './Spec.js'
+import { isLayered, parameterCountOf, parameterisedLayersOf, validateSpec, widthsOf } from './Spec.js'
 
 // -------------------------------------------------------------------------------------
 // codecs
@@ -71,7 +72,7 @@ export type ModelJson =
   | {
       readonly format: typeof FORMAT
       readonly version: typeof LAYERED_VERSION
-      readonly spec: { readonly inputs: number; readonly layers: ReadonlyArray<LayerSpecJson>; readonly loss: LossName; readonly reduction: Reduction }
+      readonly spec: { readonly inputs: number | ImageShape; readonly layers: ReadonlyArray<LayerSpecJson>; readonly loss: LossName; readonly reduction: Reduction }
       readonly layers: ReadonlyArray<t.TypeOf<typeof LayerJson>>
     }
 
@@ -93,6 +94,12 @@ export const MAX_PARAMETERS = 2 ** 24
 
 /** The most layers a spec may name: a bound on what a file can make the decoder read before its size is known. */
 export const MAX_LAYERS = 1024
+
+/**
+ * The most values one example may have at any layer (inputs included): 2^24, as MAX_PARAMETERS. A convolution's
+ * output is filters·OH·OW values per example, which a few small numbers in a spec can make huge.
+ */
+export const MAX_VALUES_PER_EXAMPLE = 2 ** 24
 
 /** Weights and biases of a network with these widths: Σ_l (widths[l] + 1)·widths[l + 1]. */
 export const parameterCount = (widths: ReadonlyArray<number>): number =>
@@ -120,7 +127,7 @@ export const encodeModel = (spec: MlpSpec, params: Params): E.Either<string, Mod
       ? {
           format: FORMAT,
           version: LAYERED_VERSION,
-          spec: { inputs: spec.inputs, layers: spec.layers.map((layer) => ({ ...layer })), loss: spec.loss, reduction: spec.reduction },
+          spec: { inputs: copyInputs(spec.inputs), layers: spec.layers.map((layer) => copyLayer(layer as unknown as LayerSpecJson)), loss: spec.loss, reduction: spec.reduction },
           layers
         }
       : {
@@ -131,6 +138,17 @@ export const encodeModel = (spec: MlpSpec, params: Params): E.Either<string, Mod
         }
   )
 }
+
+/** A spec's inputs as new data: a number, or the image's three fields. */
+const copyInputs = (inputs: unknown): number | ImageShape => {
+  if (typeof inputs !== 'object' || inputs === null) return inputs as number
+  const { channels, height, width } = inputs as ImageShape
+  return { channels, height, width }
+}
+
+/** A layer record as new data (its pairs, such as a kernel [kh, kw], copied too). */
+const copyLayer = <L extends object>(layer: L): L =>
+  Object.fromEntries(Object.entries(layer).map(([k, v]: [string, unknown]) => [k, Array.isArray(v) ? [...v] : v])) as L
 
 const firstNonFinite = (data: ArrayLike<number>): number => {
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i
@@ -222,7 +240,12 @@ const readSpec = (u: unknown, version: number, maxParameters: number): E.Either<
   const validated = validateSpec(spec.right)
   if (E.isLeft(validated)) return E.left(validated.left.slice(0, MAX_ERRORS).map((e) => `spec.${e}`))
   const widths = widthsOf(validated.right)
-  const count = parameterCount(widths)
+  const count = parameterCountOf(validated.right)
+  const widest = widths.findIndex((w) => w > MAX_VALUES_PER_EXAMPLE)
+  if (widest >= 0) {
+    const where = version === LAYERED_VERSION ? (widest === 0 ? 'spec.inputs' : `spec.layers[${widest - 1}]`) : `spec.widths[${widest}]`
+    return E.left([`${where}: ${widths[widest]!.toLocaleString('en-US')} values per example, more than the limit of ${MAX_VALUES_PER_EXAMPLE.toLocaleString('en-US')}`])
+  }
   if (count > maxParameters) {
     const shown = widths.length > 12 ? `${widths.slice(0, 12).join(', ')}, …` : widths.join(', ')
     const where = version === LAYERED_VERSION ? 'spec.layers' : 'spec.widths'
@@ -257,8 +280,8 @@ const readLayeredSpec = (u: unknown): E.Either<ReadonlyArray<string>, MlpSpec> =
   if (typeof loss !== 'string' || !Object.hasOwn(Loss.byName, loss)) return E.left([`spec.loss: expected a loss name, got ${describe(loss)}`])
   if (reduction !== 'sum' && reduction !== 'mean') return E.left([`spec.reduction: expected "sum" or "mean", got ${describe(reduction)}`])
   return E.right({
-    inputs: inputs as number,
-    layers: layers.map((l: Record<string, unknown>) => ({ ...l }) as unknown as LayerSpec),
+    inputs: copyInputs(inputs),
+    layers: layers.map((l: object) => copyLayer(l) as unknown as LayerSpec),
     loss: loss as LossName,
     reduction
   })
@@ -290,14 +313,20 @@ const decodeModelUnguarded = (u: unknown, maxParameters: number): E.Either<Reado
   }
   const spec = readSpec(u['spec'], version, maxParameters)
   if (E.isLeft(spec)) return spec
-  const widths = widthsOf(spec.right)
+  const shapes = parameterisedLayersOf(spec.right)
   const layers: unknown = u['layers']
-  const expected = widths.length - 1
+  const expected = shapes.length
   if (!Array.isArray(layers)) return E.left([`layers: expected Array<{ W, b }>, got ${describe(layers)}`])
-  if (layers.length !== expected) return E.left([`layers: expected ${expected} layers for widths [${widths.join(', ')}], got ${layers.length}`])
+  if (layers.length !== expected) {
+    return E.left([
+      isLayered(spec.right)
+        ? `layers: expected ${expected} records { W, b }, one per layer with parameters (dense, conv2d, layerNorm), got ${layers.length}`
+        : `layers: expected ${expected} layers for widths [${widthsOf(spec.right).join(', ')}], got ${layers.length}`
+    ])
+  }
   const problems = new Problems()
   const read: Array<Params[number] | undefined> = []
-  for (let l = 0; l < expected && !problems.full; l++) read.push(readLayer(layers[l], l, widths[l + 1]!, widths[l]!, problems))
+  for (let l = 0; l < expected && !problems.full; l++) read.push(readLayer(layers[l], l, shapes[l]!.out, shapes[l]!.in, problems))
   if (problems.list.length > 0) return E.left(problems.list)
   return E.right({ spec: spec.right, params: read.map((layer) => layer!) })
 }

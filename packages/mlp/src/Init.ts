@@ -1,6 +1,7 @@
 /**
  * Parameter initialisation from an explicit key: the same key gives the same parameters, bit for bit.
- * Layer l draws from the l-th key of split(key, L), W from its first half and b from its second.
+ * Layer l draws from the l-th key of split(key, L), W from its first half and b from its second. A convolution draws
+ * as a dense layer with fan-in C·kh·kw and fan-out its filters; a layer norm starts at γ = 1, β = 0 (as PyTorch).
  *
  * @since 0.1.0
  */
@@ -11,7 +12,8 @@ import { normal, split, uniform } from '@puregrad/tensor/Random'
 import type { DenseParams } from '@puregrad/grad/Dense'
 import type { Params } from './Mlp.js'
 import type { MlpSpec } from './Spec.js'
-import { widthsOf } from './Spec.js'
+import { layersOf, shapesOf } from './Spec.js'
+import { kindOf } from './layers/registry.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -52,11 +54,17 @@ export const names: ReadonlyArray<InitName> = Object.keys(byName) as Array<InitN
 // utils
 // -------------------------------------------------------------------------------------
 
-/** Parameters for every layer of `spec`, from one key. */
+/** Parameters for every layer of `spec` that has them (Spec.parameterisedLayersOf), from one key. */
 export const init =
   (layerInit: LayerInit) =>
   (key: Key, spec: MlpSpec): Params => {
-    const widths = widthsOf(spec)
-    const keys = split(key, widths.length - 1)
-    return keys.map((k, l) => layerInit(k, widths[l]!, widths[l + 1]!))
+    const shapes = shapesOf(spec)
+    const { layers } = layersOf(spec)
+    const keys = split(key, layers.length)
+    const params: Array<DenseParams> = []
+    layers.forEach((layer, l) => {
+      const kind = kindOf(layer)!
+      if (kind.parameters(layer, shapes[l]!) !== undefined) params.push(kind.init(layer, shapes[l]!, keys[l]!, layerInit))
+    })
+    return params
   }

@@ -46,10 +46,10 @@ describe('specs as lists of layers', () => {
     const spec = { inputs: 0, layers: [{ kind: 'dense', units: 1.5, activation: 'gelu' }, { kind: 'lstm' }], loss: 'squaredError', reduction: 'sum' } as unknown as MlpSpec
     expect(validateSpec(spec)).toEqual(
       E.left([
-        'inputs: expected a positive integer, got 0',
+        'inputs: expected a positive integer or an image { channels, height, width }, got 0',
         'layers[0].units: expected a positive integer, got 1.5',
         'layers[0].activation: expected one of sigmoid, tanh, relu, leakyRelu, identity, softplus, softmax, got "gelu"',
-        'layers[1].kind: expected one of dense, got "lstm"'
+        'layers[1].kind: expected one of dense, conv2d, maxPool2d, avgPool2d, layerNorm, dropout, got "lstm"'
       ])
     )
     expect(validateSpec({ inputs: 3, layers: [], loss: 'squaredError', reduction: 'sum' })).toEqual(E.left(['layers: expected at least one layer']))

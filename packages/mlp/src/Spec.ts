@@ -10,6 +10,9 @@ import * as Act from '@puregrad/grad/Activation'
 import type { ActivationName } from '@puregrad/grad/Activation'
 import * as Loss from '@puregrad/grad/Loss'
 import type { LossName, Reduction } from '@puregrad/grad/Loss'
+import type { ImageShape } from '@puregrad/grad/Ad'
+import type { ParameterShape, Shape } from './layers/kind.js'
+import { describeValue } from './layers/kind.js'
 import type { LayerSpec } from './layers/registry.js'
 import { kindOf, registry } from './layers/registry.js'
 
@@ -18,11 +21,13 @@ import { kindOf, registry } from './layers/registry.js'
 // -------------------------------------------------------------------------------------
 
 /**
- * A network as a list of layers read through the layer registry (`layers/registry.ts`): `inputs` features in, then
- * each layer in order, e.g. `{ inputs: 2, layers: [{ kind: 'dense', units: 2, activation: 'sigmoid' }, …], … }`.
+ * A network as a list of layers read through the layer registry (`layers/registry.ts`): `inputs` features in (a
+ * number, or an image's `{ channels, height, width }`, a column of C·H·W values in (c, h, w) order), then each layer
+ * in order, e.g. `{ inputs: 2, layers: [{ kind: 'dense', units: 2, activation: 'sigmoid' }, …], … }`. Kinds: dense,
+ * conv2d, maxPool2d, avgPool2d (image in, image out), layerNorm, dropout (shape kept).
  */
 export interface LayeredSpec {
-  readonly inputs: number
+  readonly inputs: number | ImageShape
   readonly layers: ReadonlyArray<LayerSpec>
   readonly loss: LossName
   readonly reduction: Reduction
@@ -45,6 +50,11 @@ export type MlpSpec = LayeredSpec | WidthsSpec
 
 export type { LayerSpec } from './layers/registry.js'
 export type { DenseLayerSpec } from './layers/dense.js'
+export type { Conv2dLayerSpec } from './layers/conv2d.js'
+export type { AvgPool2dLayerSpec, MaxPool2dLayerSpec } from './layers/pool2d.js'
+export type { LayerNormLayerSpec } from './layers/layerNorm.js'
+export type { DropoutLayerSpec } from './layers/dropout.js'
+export type { ParameterShape, Shape } from './layers/kind.js'
 
 /** Whether a spec is written as a list of layers. */
 export const isLayered = (spec: MlpSpec): spec is LayeredSpec => Object.hasOwn(spec, 'layers')
@@ -60,13 +70,49 @@ export const layersOf = (spec: MlpSpec): LayeredSpec =>
         reduction: spec.reduction
       }
 
-/** The rows flowing between layers: inputs, then each layer's outputs. */
-export const widthsOf = (spec: MlpSpec): ReadonlyArray<number> => {
-  if (!isLayered(spec)) return spec.widths
-  const widths = [spec.inputs]
-  for (const layer of spec.layers) widths.push(kindOf(layer)!.outputs(layer, widths[widths.length - 1]!))
-  return widths
+/** What a spec's inputs are: a number of features, or an image. */
+const inputShapeOf = (inputs: number | ImageShape): Shape =>
+  typeof inputs === 'number' ? { rows: inputs } : { rows: inputs.channels * inputs.height * inputs.width, image: inputs }
+
+/**
+ * What flows between the layers of a valid spec: its inputs, then each layer's output (rows per example, and the
+ * image they form after an image layer).
+ */
+export const shapesOf = (spec: MlpSpec): ReadonlyArray<Shape> => {
+  if (!isLayered(spec)) return spec.widths.map((rows) => ({ rows }))
+  const shapes = [inputShapeOf(spec.inputs)]
+  for (const layer of spec.layers) {
+    const out = kindOf(layer)!.output(layer, shapes[shapes.length - 1]!)
+    if (typeof out === 'string') throw new RangeError(`Spec: ${layer.kind}: ${out} (validateSpec checks this)`)
+    shapes.push(out)
+  }
+  return shapes
 }
+
+/** The rows flowing between layers: inputs, then each layer's outputs. */
+export const widthsOf = (spec: MlpSpec): ReadonlyArray<number> => (isLayered(spec) ? shapesOf(spec).map((s) => s.rows) : spec.widths)
+
+/** A layer with parameters: its index in the spec's layers, and the shapes of its W (out × in) and b (out × 1). */
+export interface ParameterisedLayer extends ParameterShape {
+  readonly layer: number
+}
+
+/**
+ * The layers that have parameters, in order: a model's params hold one `{ W, b }` for each (pooling and dropout have
+ * none), as a PyTorch state_dict holds a weight and a bias for each.
+ */
+export const parameterisedLayersOf = (spec: MlpSpec): ReadonlyArray<ParameterisedLayer> => {
+  const shapes = shapesOf(spec)
+  const out: Array<ParameterisedLayer> = []
+  layersOf(spec).layers.forEach((layer, l) => {
+    const p = kindOf(layer)!.parameters(layer, shapes[l]!)
+    if (p !== undefined) out.push({ layer: l, out: p.out, in: p.in })
+  })
+  return out
+}
+
+/** Weights and biases of a valid spec: Σ over its parameterised layers of (in + 1)·out. */
+export const parameterCountOf = (spec: MlpSpec): number => parameterisedLayersOf(spec).reduce((n, p) => n + (p.in + 1) * p.out, 0)
 
 /** Each layer's activation, in order. */
 export const activationsOf = (spec: MlpSpec): ReadonlyArray<ActivationName> =>
@@ -129,17 +175,37 @@ export const validateSpec = (spec: MlpSpec): E.Either<ReadonlyArray<string>, Mlp
 
 /** The layer-list checks: inputs, and each layer's kind and fields. */
 const layeredErrors = (spec: LayeredSpec): ReadonlyArray<string> => {
-  const errors: Array<string> = []
-  if (!Number.isSafeInteger(spec.inputs) || spec.inputs < 1) errors.push(`inputs: expected a positive integer, got ${String(spec.inputs)}`)
+  const errors: Array<string> = [...inputErrors(spec.inputs)]
   if (!Array.isArray(spec.layers) || spec.layers.length === 0) return [...errors, 'layers: expected at least one layer']
   spec.layers.forEach((layer, l) => {
     const kind = typeof layer === 'object' && layer !== null ? kindOf(layer) : undefined
     if (kind === undefined) {
-      const named = typeof layer === 'object' && layer !== null ? JSON.stringify((layer as { kind?: unknown }).kind) ?? 'nothing' : String(layer)
+      const named = typeof layer === 'object' && layer !== null ? describeValue((layer as { kind?: unknown }).kind) : describeValue(layer)
       errors.push(`layers[${l}].kind: expected one of ${Object.keys(registry).join(', ')}, got ${named}`)
     } else errors.push(...kind.check(layer).map((e) => `layers[${l}].${e}`))
   })
-  return errors
+  if (errors.length > 0) return errors
+  // Each layer fits what the one before gives (an image layer needs an image; a kernel must fit it).
+  let shape = inputShapeOf(spec.inputs)
+  for (let l = 0; l < spec.layers.length; l++) {
+    const layer = spec.layers[l]!
+    const out = kindOf(layer)!.output(layer, shape)
+    if (typeof out === 'string') return [`layers[${l}]: ${out}`]
+    shape = out
+  }
+  return []
+}
+
+const inputErrors = (inputs: unknown): ReadonlyArray<string> => {
+  if (typeof inputs === 'object' && inputs !== null && !Array.isArray(inputs)) {
+    const image = inputs as Record<string, unknown>
+    return (['channels', 'height', 'width'] as const).flatMap((field) =>
+      Number.isSafeInteger(image[field]) && (image[field] as number) >= 1 ? [] : [`inputs.${field}: expected a positive integer, got ${describeValue(image[field])}`]
+    )
+  }
+  return Number.isSafeInteger(inputs) && (inputs as number) >= 1
+    ? []
+    : [`inputs: expected a positive integer or an image { channels, height, width }, got ${describeValue(inputs)}`]
 }
 
 /** The notebook's XOR network: [2, 2, 1], sigmoid on every layer, binary cross-entropy summed over the batch. */

@@ -1,10 +1,13 @@
 /**
  * The dense layer kind: `{ kind: 'dense', units, activation }`, a = σ(W·x + b) with W units × inputs and b units × 1.
+ * After an image layer it reads the image's column as is: PyTorch's `flatten` order (c, h, w).
  */
 
 import * as Act from '@puregrad/grad/Activation'
 import type { ActivationName } from '@puregrad/grad/Activation'
+import * as Ad from '@puregrad/grad/Ad'
 import type { LayerKind } from './kind.js'
+import { describeValue, positive } from './kind.js'
 
 export interface DenseLayerSpec {
   readonly kind: 'dense'
@@ -16,10 +19,14 @@ export interface DenseLayerSpec {
 export const dense: LayerKind<DenseLayerSpec> = {
   kind: 'dense',
   check: (layer) => [
-    ...(Number.isSafeInteger(layer.units) && layer.units >= 1 ? [] : [`units: expected a positive integer, got ${String(layer.units)}`]),
-    ...(Object.hasOwn(Act.byName, layer.activation) ? [] : [`activation: expected one of ${Act.names.join(', ')}, got ${JSON.stringify(layer.activation)}`])
+    ...positive('units', layer.units),
+    ...(typeof layer.activation === 'string' && Object.hasOwn(Act.byName, layer.activation)
+      ? []
+      : [`activation: expected one of ${Act.names.join(', ')}, got ${describeValue(layer.activation)}`])
   ],
-  outputs: (layer) => layer.units,
-  parameters: (layer, inputs) => (inputs + 1) * layer.units,
-  activation: (layer) => layer.activation
+  output: (layer) => ({ rows: layer.units }),
+  parameters: (layer, input) => ({ out: layer.units, in: input.rows }),
+  activation: (layer) => layer.activation,
+  init: (layer, input, key, draw) => draw(key, input.rows, layer.units),
+  forward: (layer, _, p, x, mode) => Ad.dense(p!, x, mode.logits ? 'identity' : layer.activation)
 }

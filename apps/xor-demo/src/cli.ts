@@ -12,7 +12,7 @@ import * as Init from '@puregrad/mlp/Init'
 import type { InitName } from '@puregrad/mlp/Init'
 import * as Opt from '@puregrad/mlp/Optimizer'
 import type { OptimizerName } from '@puregrad/mlp/Optimizer'
-import { MAX_MODEL_BYTES } from './files.js'
+import { MAX_MODEL_BYTES } from '@puregrad/cli-kit/files'
 
 // -------------------------------------------------------------------------------------
 // model

@@ -35,7 +35,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Model } from '@puregrad/mlp/Codec'
 import { decodeModel } from '@puregrad/mlp/Codec'
 
-/** The largest model file --load reads: far above the largest model the flags allow (MAX_PARAMETERS in cli.ts). */
+/** The largest model file --load reads: far above the largest model an app's flags allow. */
 export const MAX_MODEL_BYTES = 128 * 1024 * 1024
 
 /** A file name's limit on Linux, macOS and Windows filesystems alike. */
@@ -100,7 +100,7 @@ const lstatOrUndefined = (path: string): Stats | undefined => {
  * `maxBytes`, and models over `maxParameters`.
  */
 export const readModel = (path: string, maxParameters: number, maxBytes = MAX_MODEL_BYTES): E.Either<string, Model> => {
-  const text = readBounded(path, maxBytes)
+  const text = readText(path, maxBytes)
   if (E.isLeft(text)) return text
   let json: unknown
   try {
@@ -117,8 +117,11 @@ export const readModel = (path: string, maxParameters: number, maxBytes = MAX_MO
   return E.right(decoded.right)
 }
 
-/** The text of a regular file of at most `maxBytes` bytes. */
-const readBounded = (path: string, maxBytes: number): E.Either<string, string> => {
+/**
+ * The text of a regular file of at most `maxBytes` bytes; Left names the file and why not (missing, not a regular
+ * file, too large), in one line.
+ */
+export const readText = (path: string, maxBytes: number): E.Either<string, string> => {
   let fd: number
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)

@@ -3,7 +3,6 @@
  * Nothing here touches the terminal or files: a problem is a `UsageError` value, reported by main.ts.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import * as t from 'io-ts'
 import * as Act from '@puregrad/grad/Activation'
 import type { ActivationName } from '@puregrad/grad/Activation'
 import type { Reduction } from '@puregrad/grad/Loss'
@@ -13,6 +12,7 @@ import type { InitName } from '@puregrad/mlp/Init'
 import * as Opt from '@puregrad/mlp/Optimizer'
 import type { OptimizerName } from '@puregrad/mlp/Optimizer'
 import { MAX_MODEL_BYTES } from '@puregrad/cli-kit/files'
+import { UsageError, integerIn, oneOf, parseFlags, path, positiveNumber, reportPath, fromString } from '@puregrad/cli-kit/flags'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -54,39 +54,7 @@ export const defaults = {
   restarts: 0
 } as const
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError'
-}
-
-// -------------------------------------------------------------------------------------
-// codecs for flag values (strings from argv)
-// -------------------------------------------------------------------------------------
-
-/** A flag value decoded by `parse`; numbers and names forgive surrounding blanks, paths are taken exactly as given. */
-const fromString = <A>(name: string, parse: (s: string) => A | undefined, { trim = true } = {}): t.Type<A, string, unknown> =>
-  new t.Type<A, string, unknown>(
-    name,
-    (_): _ is A => false,
-    (u, c) => {
-      const parsed = typeof u === 'string' ? parse(trim ? u.trim() : u) : undefined
-      return parsed === undefined ? t.failure(u, c, name) : t.success(parsed)
-    },
-    String
-  )
-
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
-
-const integerIn = (name: string, min: number, max: number) =>
-  fromString(name, (s) => {
-    if (!/^\d+$/.test(s)) return undefined
-    const n = Number(s)
-    return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined
-  })
-
-const positiveNumber = fromString('a positive number', (s) => {
-  const n = DECIMAL.test(s) ? Number(s) : NaN
-  return Number.isFinite(n) && n > 0 ? n : undefined
-})
+export { UsageError } from '@puregrad/cli-kit/flags'
 
 /** The most hidden layers --hidden takes. */
 export const MAX_HIDDEN_LAYERS = 64
@@ -104,9 +72,6 @@ const widthList = fromString('a comma-separated list of widths in [1, 1024], e.g
   return parts.length > 0 && widths.every((w) => Number.isInteger(w) && w >= 1 && w <= 1024) ? widths : undefined
 })
 
-const oneOf = <K extends string>(names: ReadonlyArray<K>) =>
-  fromString(`one of ${names.join(', ')}`, (s) => (names as ReadonlyArray<string>).includes(s) ? (s as K) : undefined)
-
 const valueFlags = {
   seed: integerIn('an integer in [0, 2^53 − 1]', 0, Number.MAX_SAFE_INTEGER),
   steps: integerIn('an integer in [0, 10000000]', 0, 10_000_000),
@@ -118,79 +83,38 @@ const valueFlags = {
   reduction: oneOf<Reduction>(['sum', 'mean']),
   restarts: integerIn('an integer in [0, 1000]', 0, 1000),
   sweep: integerIn('an integer in [1, 100000]', 1, 100_000),
-  save: fromString('a file path', (s) => (s === '' ? undefined : s), { trim: false }),
-  load: fromString('a file path', (s) => (s === '' ? undefined : s), { trim: false }),
-  report: fromString('a file path ending in .svg or .html', (s) => (/\.(svg|html?)$/i.test(s) ? s : undefined), { trim: false })
+  save: path,
+  load: path,
+  report: reportPath
 } as const
 
 const booleanFlags = ['json', 'quiet', 'help'] as const
 
-type ValueFlag = keyof typeof valueFlags
 
 // -------------------------------------------------------------------------------------
 // parsing
 // -------------------------------------------------------------------------------------
-
-const describe = (u: unknown): string => JSON.stringify(u)
-
-/** A flag name as typed, shortened and with control characters escaped by JSON when it is not plain. */
-const describeName = (name: string): string => (/^[\w-]{1,40}$/.test(name) ? name : JSON.stringify(name.slice(0, 40)))
 
 /**
  * Decodes argv (without node and the script). Accepts `--flag value` and `--flag=value`, and `-h`.
  * Left(UsageError) for an unknown flag, a missing or malformed value, a repeated flag or a conflict.
  */
 export const parseArgs = (argv: ReadonlyArray<string>): E.Either<UsageError, Options> => {
-  const raw = new Map<string, string>()
-  const flags = new Set<string>()
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    if (arg === '-h') {
-      flags.add('help')
-      continue
-    }
-    const match = /^--([^=]+)(?:=(.*))?$/s.exec(arg)
-    if (match === null) return E.left(new UsageError(`unexpected argument ${describe(arg)} (flags start with --; see --help)`))
-    const [, name, inline] = match as unknown as [string, string, string | undefined]
-    if ((booleanFlags as ReadonlyArray<string>).includes(name)) {
-      if (inline !== undefined) return E.left(new UsageError(`--${name} takes no value`))
-      flags.add(name)
-      continue
-    }
-    if (!Object.hasOwn(valueFlags, name)) {
-      const lower = name.toLowerCase()
-      const hint = lower !== name && (Object.hasOwn(valueFlags, lower) || (booleanFlags as ReadonlyArray<string>).includes(lower)) ? `; did you mean --${lower}?` : ''
-      return E.left(new UsageError(`unknown flag --${describeName(name)} (see --help${hint})`))
-    }
-    if (raw.has(name)) return E.left(new UsageError(`--${name} is given twice`))
-    const value = inline ?? argv[++i]
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
-      return E.left(new UsageError(`--${name} needs a value: ${valueFlags[name as ValueFlag].name}`))
-    }
-    raw.set(name, value)
-  }
-
-  const decoded: Partial<Record<ValueFlag, unknown>> = {}
-  for (const [name, value] of raw) {
-    const codec = valueFlags[name as ValueFlag] as t.Type<unknown, string, unknown>
-    const result = codec.decode(value)
-    if (E.isLeft(result)) return E.left(new UsageError(`--${name}: expected ${codec.name}, got ${describe(value)}`))
-    decoded[name as ValueFlag] = result.right
-  }
-
-  const given = new Set([...raw.keys(), ...flags])
-  if (raw.has('load')) {
-    const fixed = ['hidden', 'activation', 'init', 'reduction', 'restarts', 'seed'].filter((f) => raw.has(f))
+  const parsed = parseFlags(argv, valueFlags, booleanFlags)
+  if (E.isLeft(parsed)) return parsed
+  const { values: decoded, given } = parsed.right
+  if (given.has('load')) {
+    const fixed = ['hidden', 'activation', 'init', 'reduction', 'restarts', 'seed'].filter((f) => given.has(f))
     if (fixed.length > 0) {
       const why = fixed[0] === 'seed' ? 'the model file holds the parameters a seed would draw' : 'the model file fixes the network'
       return E.left(new UsageError(`--${fixed[0]} cannot be combined with --load: ${why}`))
     }
   }
-  if (raw.has('sweep')) {
-    const single = ['load', 'save', 'report', 'restarts'].filter((f) => raw.has(f))
+  if (given.has('sweep')) {
+    const single = ['load', 'save', 'report', 'restarts'].filter((f) => given.has(f))
     if (single.length > 0) return E.left(new UsageError(`--${single[0]} cannot be combined with --sweep`))
   }
-  const hidden = decoded['hidden'] as ReadonlyArray<number> | undefined
+  const hidden = decoded.hidden
   if (hidden !== undefined && hidden.length > MAX_HIDDEN_LAYERS) {
     return E.left(new UsageError(`--hidden: at most ${MAX_HIDDEN_LAYERS} hidden layers, got ${hidden.length}`))
   }
@@ -198,7 +122,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): E.Either<UsageError, Opt
     const count = parameterCount([2, ...hidden, 1]).toLocaleString('en-US')
     return E.left(new UsageError(`--hidden: this network has ${count} parameters, more than the limit of ${MAX_PARAMETERS.toLocaleString('en-US')}`))
   }
-  const pick = <K extends ValueFlag, D>(name: K, fallback: D) => (decoded[name] ?? fallback) as D
+  const pick = <K extends keyof typeof valueFlags, D>(name: K, fallback: D) => (decoded[name] ?? fallback) as D
 
   return E.right({
     seed: pick('seed', defaults.seed as number),
@@ -214,9 +138,9 @@ export const parseArgs = (argv: ReadonlyArray<string>): E.Either<UsageError, Opt
     save: pick('save', undefined as string | undefined),
     load: pick('load', undefined as string | undefined),
     report: pick('report', undefined as string | undefined),
-    json: flags.has('json'),
-    quiet: flags.has('quiet'),
-    help: flags.has('help'),
+    json: given.has('json'),
+    quiet: given.has('quiet'),
+    help: given.has('help'),
     given
   })
 }

@@ -3,9 +3,7 @@
  * xor-demo: the notebook's XOR experiment on puregrad. This is the only module that reads argv and the environment,
  * writes files, prints and exits. Bad input gets one line on stderr and a non-zero exit (2 for usage), never a trace.
  */
-import { writeSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { isatty } from 'node:tty'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Model } from '@puregrad/mlp/Codec'
 import { encodeModel } from '@puregrad/mlp/Codec'
@@ -16,34 +14,13 @@ import type { Target } from '@puregrad/cli-kit/files'
 import { identity, probeWrite, readModel, removeStaleTemporaries, resolveTarget, writeAtomic } from '@puregrad/cli-kit/files'
 import type { ProgressMode } from '@puregrad/cli-kit/progress'
 import { progress } from '@puregrad/cli-kit/progress'
+import type { Io } from '@puregrad/cli-kit/shell'
+import { EXIT_OK, fail, runMain, usage } from '@puregrad/cli-kit/shell'
 import { colored, plain, runReport, sweepReport } from './render.js'
 import type { Diverged, Outcome } from './run.js'
 import { INPUTS, TARGETS, checkLoaded, trainFrom, trainWithRestarts } from './run.js'
 import { htmlReport, svgReport } from './svg.js'
 import { sweep } from './sweep.js'
-
-const EXIT_OK = 0
-const EXIT_FAILURE = 1
-const EXIT_USAGE = 2
-
-interface Io {
-  readonly out: (s: string) => void
-  readonly err: (s: string) => void
-  readonly isTTY: boolean
-  readonly env: NodeJS.ProcessEnv
-}
-
-class Failure {
-  constructor(readonly message: string, readonly code: number = EXIT_FAILURE) {}
-}
-
-const fail = (message: string): never => {
-  throw new Failure(message)
-}
-
-const usage = (message: string): never => {
-  throw new Failure(message, EXIT_USAGE)
-}
 
 /** The run as the --json document: exactly one object on stdout. */
 const jsonDocument = (options: Options, outcome: Outcome, seconds: number) => ({
@@ -168,95 +145,17 @@ const runSweep = (options: Options, runs: number, mode: ProgressMode, io: Io): n
   return EXIT_OK
 }
 
-const escapes: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
-
-/**
- * An error message as exactly one line: line breaks and other control characters that arrive inside it (a file's
- * contents quoted by JSON.parse, a path) are shown escaped: \n, \r, \t, else \uXXXX.
- */
-const oneLine = (message: string): string =>
-  message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => escapes[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-
-/** Runs the app; returns the exit code. Never throws. */
+/** Runs the app; returns the exit code, or throws a Failure (runMain reports it in one line). */
 const main = (argv: ReadonlyArray<string>, io: Io): number => {
   const parsed = parseArgs(argv)
-  if (E.isLeft(parsed)) {
-    io.err(`xor-demo: ${oneLine(parsed.left.message)}\n`)
-    return EXIT_USAGE
-  }
+  if (E.isLeft(parsed)) return usage(parsed.left.message)
   const options = parsed.right
   if (options.help) {
     io.out(helpText + '\n')
     return EXIT_OK
   }
   const mode: ProgressMode = options.json || options.quiet ? 'off' : io.isTTY ? 'bar' : 'lines'
-  try {
-    return options.sweep === undefined ? runSingle(options, mode, io) : runSweep(options, options.sweep, mode, io)
-  } catch (e) {
-    if (e instanceof Failure) {
-      if (e.message !== '') io.err(`xor-demo: ${oneLine(e.message)}\n`)
-      return e.code
-    }
-    // A bug, not bad input: still one line, with the stack only on request.
-    io.err(`xor-demo: unexpected error: ${oneLine(e instanceof Error ? e.message : String(e))} (set XOR_DEMO_DEBUG=1 for details)\n`)
-    if (io.env['XOR_DEMO_DEBUG']) io.err(`${e instanceof Error ? e.stack : ''}\n`)
-    return EXIT_FAILURE
-  }
+  return options.sweep === undefined ? runSingle(options, mode, io) : runSweep(options, options.sweep, mode, io)
 }
 
-// -------------------------------------------------------------------------------------
-// standard streams
-// -------------------------------------------------------------------------------------
-
-const pause = new Int32Array(new SharedArrayBuffer(4))
-
-/**
- * Writes all of `text` to a file descriptor synchronously (process.stdout would drop a write error into an 'error'
- * event after the exit code is set). Retries while a non-blocking pipe is full. Returns the error code, if any.
- */
-const writeAll = (fd: number, text: string): string | undefined => {
-  const bytes = Buffer.from(text, 'utf8')
-  for (let at = 0; at < bytes.length; ) {
-    try {
-      at += writeSync(fd, bytes, at, bytes.length - at)
-    } catch (e) {
-      const code = (e as { code?: string }).code ?? 'EIO'
-      if (code !== 'EAGAIN') return code
-      Atomics.wait(pause, 0, 0, 1) // the reader is behind: wait a millisecond
-    }
-  }
-  return undefined
-}
-
-/**
- * stdout: a write that fails ends the run at once with exit 1 (its results are lost: `--json > /dev/full`), except a
- * closed pipe (`xor-demo | head -1`), which ends it quietly with 0: the reader had what it wanted.
- */
-let stdoutBroken = false
-const out = (text: string): void => {
-  if (stdoutBroken) return
-  const code = writeAll(1, text)
-  if (code === undefined) return
-  stdoutBroken = true
-  throw code === 'EPIPE' ? new Failure('', EXIT_OK) : new Failure(`cannot write to standard output (${code}): the results are lost`)
-}
-
-/** stderr: best effort; a failure to report an error must not change the exit status it goes with. */
-const err = (text: string): void => {
-  writeAll(2, text)
-}
-
-const run = (): number => {
-  try {
-    return main(process.argv.slice(2), { out, err, isTTY: isatty(1), env: process.env })
-  } catch (e) {
-    // Only `out` throws outside main's own handler: the final document could not be written.
-    if (e instanceof Failure) {
-      if (e.message !== '') err(`xor-demo: ${e.message}\n`)
-      return e.code
-    }
-    return EXIT_FAILURE
-  }
-}
-
-process.exitCode = run()
+runMain('xor-demo', 'XOR_DEMO_DEBUG', main)

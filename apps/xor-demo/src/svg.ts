@@ -6,9 +6,7 @@ import * as M from '@puregrad/tensor/Matrix'
 import type { Outcome } from './run.js'
 import { INPUTS, TARGETS, predictOver } from './run.js'
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-
-const fmt = (x: number): string => (Math.round(x * 100) / 100).toString()
+import { escapeXml as escape, fmt, htmlPage } from '@puregrad/cli-kit/svg'
 
 /** Blue (0) to white (0.5) to red (1): the colour of an output. */
 const colour = (p: number): string => {
@@ -98,21 +96,9 @@ export const svgReport = (outcome: Outcome, title: string): string => {
 
 /** The report as an HTML page: a heading, a summary and the SVG inline. */
 export const htmlReport = (outcome: Outcome, title: string, summary: ReadonlyArray<string>): string =>
-  [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<title>${escape(title)}</title>`,
-    '<style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{padding:2px 10px;text-align:right}</style>',
-    '</head>',
-    '<body>',
-    `<h1>${escape(title)}</h1>`,
-    `<ul>${summary.map((s) => `<li>${escape(s)}</li>`).join('')}</ul>`,
+  htmlPage(title, summary, [
     '<table><tr><th>x₁</th><th>x₂</th><th>target</th><th>output</th></tr>',
     INPUTS.map(([a, b], i) => `<tr><td>${a}</td><td>${b}</td><td>${TARGETS[i]}</td><td>${outcome.outputs[i]!.toFixed(4)}</td></tr>`).join(''),
     '</table>',
-    svgReport(outcome, title).replace(/^<svg /, '<svg id="report" '),
-    '</body>',
-    '</html>'
-  ].join('\n')
+    svgReport(outcome, title).replace(/^<svg /, '<svg id="report" ')
+  ])

@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest'
 import { adTraining } from './adStep.js'
 import { matmulInto, mutableMlp, naiveMatmul } from './baselines.js'
 import { formatTable, ratios } from './report.js'
-import { tfMatmul, tfMlpStep, useBackend } from './tfjs.js'
+import * as Mlp from '@puregrad/mlp/Mlp'
+import { tfCnnStep, tfMatmul, tfMlpStep, useBackend } from './tfjs.js'
+import { CNN_BATCH, cnnSetup } from './workloads/cnn.js'
 import { stepFlops } from './workloads/mlp.js'
 
 const spec: MlpSpec = { widths: [5, 4, 3], activations: ['sigmoid', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'sum' }
@@ -67,6 +69,16 @@ describe('baselines do the same work as puregrad', () => {
     const a = R.normal(R.key(1), 8, 8)
     const square = tfMatmul(Float64Array.from(a.data), Float64Array.from(a.data), 8)
     expect(square()).toBeCloseTo(M.get(pipe(a, M.matmul(a)), 0, 0), 4)
+  })
+})
+
+describe('the digits CNN contenders compute the same network', () => {
+  it.each(['cpu', 'wasm'] as const)('tfjs-%s, with puregrad\'s weights moved to NHWC, gives its loss (dropout off, float32)', async (backend) => {
+    await useBackend(backend)
+    const { spec, params, layers, x, y, labels } = cnnSetup()
+    const weights = params.map((p, k) => ({ W: Float64Array.from(p.W.data), b: Float64Array.from(p.b.data), out: layers[k]!.out, in: layers[k]!.in }))
+    const step = tfCnnStep(backend, weights, Float64Array.from(x.data), labels, CNN_BATCH, 0.01, 0)
+    expect(Math.abs(step() - Mlp.loss(spec)(params, { x, y }))).toBeLessThan(1e-5)
   })
 })
 

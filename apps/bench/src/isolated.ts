@@ -19,7 +19,11 @@ export const tfjsContenders: ReadonlyArray<string> = ['tfjs-cpu', 'tfjs-wasm']
 
 /** What the child measures: one workload's tfjs contenders (a subset of `tfjsContenders`). */
 export interface ChildRequest {
-  readonly workload: { readonly kind: 'mlp'; readonly mlp: MlpWorkload } | { readonly kind: 'matmul'; readonly n: number }
+  readonly workload:
+    | { readonly kind: 'mlp'; readonly mlp: MlpWorkload }
+    | { readonly kind: 'matmul'; readonly n: number }
+    | { readonly kind: 'cnn' }
+    | { readonly kind: 'conv' }
   readonly contenders: ReadonlyArray<string>
   readonly options: MeasureOptions
 }

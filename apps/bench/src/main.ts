@@ -4,10 +4,11 @@
  * process, TensorFlow.js right after in a child process of its own (see isolated.ts).
  * Prints a table with puregrad's ratios to each contender and writes the same figures as JSON.
  *
- *   node dist/main.js [--out FILE] [--only xor,mid,matmul] [--contenders puregrad,mutable] [--quick]
+ *   node dist/main.js [--out FILE] [--only xor,mid,matmul,cnn,conv] [--contenders puregrad,mutable] [--quick]
  */
 import { renameSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
+import { cnnWorkload, convWorkload } from './workloads/cnn.js'
 import { matmulWorkload } from './workloads/matmul.js'
 import { mlpWorkload } from './workloads/mlp.js'
 import type { Row } from './report.js'
@@ -42,6 +43,8 @@ if (wanted('mid')) {
   emit(await mlpWorkload({ name: 'mid-size', widths: [784, 128, 10], batch: 64, lr: 0.01, targets: { mutable: 5, 'puregrad-js': 4, ad: { atMost: 1.2 } }, gflops: true }, contenders, options))
 }
 if (wanted('matmul')) for (const n of [64, 256, 512]) emit(await matmulWorkload(n, contenders, options))
+if (wanted('cnn')) emit(await cnnWorkload(contenders, options))
+if (wanted('conv')) emit(await convWorkload(contenders, options))
 
 const tmp = `${out}.${process.pid}.tmp`
 writeFileSync(

@@ -15,6 +15,8 @@ import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { ActivationKernels } from './internal/kernels.js'
 import { withActivationKernels } from './internal/kernels.js'
+import { log1p } from '@puregrad/tensor/Log'
+import { tanh as tanhOf } from '@puregrad/tensor/Tanh'
 
 const { applySigmoid, sigmoid: sigmoidRule, timesDerivative } = Epilogue
 
@@ -71,7 +73,7 @@ const fromKernels = (name: ActivationName, kernels: ActivationKernels): Activati
 export const sigmoidScalar: (z: number) => number = sigmoidRule
 
 /** softplus(z) = ln(1 + e^z) = max(z, 0) + ln(1 + e^(−|z|)): no overflow, no cancellation. */
-export const softplusScalar = (z: number): number => Math.max(z, 0) + Math.log1p(exp(-Math.abs(z)))
+export const softplusScalar = (z: number): number => Math.max(z, 0) + log1p(exp(-Math.abs(z)))
 
 // -------------------------------------------------------------------------------------
 // instances
@@ -91,7 +93,7 @@ export const tanh: Activation = fromKernels('tanh', {
   needsZ: false,
   derivative: 'tanh',
   forward: (z, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = Math.tanh(z[i])
+    for (let i = 0; i < out.length; i++) out[i] = tanhOf(z[i])
   },
   backward: (_, a, da, out) => timesDerivative.tanh(da, a, out, out.length)
 })

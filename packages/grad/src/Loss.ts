@@ -16,6 +16,7 @@ import type { Activation } from './Activation.js'
 import type { LossKernels } from './internal/kernels.js'
 import { withLossKernels } from './internal/kernels.js'
 import { softplusScalar } from './Activation.js'
+import { log, log1p } from '@puregrad/tensor/Log'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -70,7 +71,7 @@ export const divisor = (reduction: Reduction, batch: number): number => (reducti
  * at most −ln ε ≈ 36.7 instead of Infinity, and 0·ln 0 never makes a NaN.
  */
 const EPSILON = 1e-16
-const safeLog = (p: number): number => Math.log(p < EPSILON ? EPSILON : p)
+const safeLog = (p: number): number => log(p < EPSILON ? EPSILON : p)
 
 /** `fromLogits` as the loss's kernel run into a fresh buffer. */
 const fromLogitsBy =
@@ -94,7 +95,7 @@ const bceKernels: LossKernels = {
     for (let i = 0; i < x.length; i++) {
       // softplusScalar and sigmoidScalar written out around one exp: the same operations as theirs.
       const zi = x[i], e = exp(-Math.abs(zi))
-      total += Math.max(zi, 0) + Math.log1p(e) - t[i] * zi
+      total += Math.max(zi, 0) + log1p(e) - t[i] * zi
       out[i] = ((zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - t[i]) / k
     }
     return total / k
@@ -137,7 +138,7 @@ const softmaxCrossEntropyKernels: LossKernels = {
         mass += ti
         dot += ti * zi
       }
-      total += mass * (max + Math.log(sumExp)) - dot
+      total += mass * (max + log(sumExp)) - dot
       for (let i = 0; i < rows; i++) out[i * cols + j] = (mass * (out[i * cols + j] / sumExp) - t[i * cols + j]) / k
     }
     return total / k

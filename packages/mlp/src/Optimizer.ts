@@ -190,8 +190,8 @@ export const scaleByAdam = ({ b1 = 0.9, b2 = 0.999, eps = 1e-8 } = {}): Optimize
     const count = state.count + 1
     const mu = T.zipWith(state.mu as typeof grads, (g, m) => moment(g, m, b1, 1))(grads)
     const nu = T.zipWith(state.nu as typeof grads, (g, v) => moment(g, v, b2, 2))(grads)
-    const c1 = 1 - b1 ** count
-    const c2 = 1 - b2 ** count
+    const c1 = 1 - powerOf(b1, count)
+    const c2 = 1 - powerOf(b2, count)
     const updates = T.zipWith(nu, (m, v) => {
       const out = new Float64Array(m.data.length)
       for (let i = 0; i < out.length; i++) out[i] = m.data[i]! / c1 / (Math.sqrt(v.data[i]! / c2) + eps)
@@ -203,6 +203,16 @@ export const scaleByAdam = ({ b1 = 0.9, b2 = 0.999, eps = 1e-8 } = {}): Optimize
 }
 
 /** β·m + (1 − β)·gᵖ, entry by entry (p = 1 for the mean, 2 for the uncentred variance). */
+/**
+ * bⁿ for an integer n ≥ 0 by binary exponentiation: the same products, so the same bits, on every engine (`**` is
+ * implementation-defined in ECMAScript).
+ */
+const powerOf = (b: number, n: number): number => {
+  let result = 1
+  for (let base = b, e = n; e > 0; e >>>= 1, base *= base) if (e & 1) result *= base
+  return result
+}
+
 const moment = (g: Matrix, m: Matrix, beta: number, power: 1 | 2): Matrix => {
   const out = new Float64Array(g.data.length)
   for (let i = 0; i < out.length; i++) {
@@ -237,7 +247,7 @@ const scaledNorm = (leaves: ReadonlyArray<Matrix>): { readonly largest: number; 
   }
   if (largest === 0 || !Number.isFinite(largest)) return { largest, root: 1 }
   let sum = 0
-  for (const m of leaves) for (let i = 0; i < m.data.length; i++) sum += (m.data[i]! / largest) ** 2
+  for (const m of leaves) for (let i = 0; i < m.data.length; i++) sum += (m.data[i]! / largest) * (m.data[i]! / largest)
   return { largest, root: Math.sqrt(sum) }
 }
 

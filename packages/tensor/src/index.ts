@@ -5,8 +5,10 @@
  */
 
 export * as Exp from './Exp.js'
+export * as Log from './Log.js'
 export * as Matrix from './Matrix.js'
 export * as Random from './Random.js'
+export * as Tanh from './Tanh.js'
 export * as Tree from './Tree.js'
 export type { Matrix as Mat, ReadonlyFloat64Array } from './Matrix.js'
 export { ShapeError } from './Matrix.js'

@@ -15,6 +15,7 @@ import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Activation } from '../../Activation.js'
 import * as A from '../../Activation.js'
 import type { Primitive } from './tape.js'
+import { log as ln } from '@puregrad/tensor/Log'
 
 // -------------------------------------------------------------------------------------
 // broadcasting
@@ -131,7 +132,7 @@ export const exp = unary('exp', expScalar, (_, y) => y)
 /** ln x: ∂/∂x = g / x. */
 export const log: Primitive<undefined, Pair> = {
   name: 'log',
-  forward: ([x]) => [map(x!, Math.log), { a: x!, b: x! }],
+  forward: ([x]) => [map(x!, ln), { a: x!, b: x! }],
   vjp: ({ a: x }, g) => [map(g, (v, i) => v / x.data[i]!)]
 }
 

@@ -14,6 +14,7 @@ import * as L from '../../Loss.js'
 import { activationKernels } from '../kernels.js'
 import type { Primitive } from './tape.js'
 import { scalar } from './tape.js'
+import { log } from '@puregrad/tensor/Log'
 
 // -------------------------------------------------------------------------------------
 // dense
@@ -81,7 +82,7 @@ export const logSoftmax: Primitive<undefined, Matrix> = {
       for (let i = 0; i < rows; i++) max = Math.max(max, data[i * cols + j]!)
       let sumExp = 0
       for (let i = 0; i < rows; i++) sumExp += exp(data[i * cols + j]! - max)
-      const shift = max + Math.log(sumExp)
+      const shift = max + log(sumExp)
       for (let i = 0; i < rows; i++) out[i * cols + j] = data[i * cols + j]! - shift
     }
     const y = unsafeWrap(rows, cols, out)

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `node scripts/app.mjs APP [options]`, behind `pnpm demo` (xor-demo) and `pnpm digits`: builds the app and what
+// `node scripts/app.mjs APP [options]`, behind `pnpm demo` (xor-demo), `pnpm digits` and `pnpm playground`: builds the app and what
 // it depends on (quietly, through turbo's cache), then runs it with the given options. The build's output is shown
 // only when the build fails, so `pnpm --silent digits --json` prints exactly one JSON document.
 import { spawnSync } from 'node:child_process'
@@ -25,5 +25,7 @@ if (build.status !== 0) {
   process.exit(1)
 }
 const args = rest.filter((a, i) => !(i === 0 && a === '--'))
-const run = spawnSync(process.execPath, [join(root, 'apps', app, 'dist', 'main.js'), ...args], { stdio: 'inherit' })
+// Each app's entry: a CLI's compiled main, or the playground's static server.
+const entry = app === 'playground' ? join('scripts', 'serve.mjs') : join('dist', 'main.js')
+const run = spawnSync(process.execPath, [join(root, 'apps', app, entry), ...args], { stdio: 'inherit' })
 process.exit(run.status ?? 1)

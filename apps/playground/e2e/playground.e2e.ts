@@ -158,7 +158,12 @@ describe('the playground in Chromium', () => {
     await page.waitForTimeout(4000)
     const f = await figures(page)
     await page.click('#play')
-    const speed = { stepsPerSecond: Math.round(Number(f['stepsPerSecond'])), frameMs: Number(Number(f['frameMs']).toFixed(1)), step: Number(f['step']) }
+    const speed = {
+      stepsPerSecond: Math.round(Number(f['stepsPerSecond'])),
+      frameMs: Number(Number(f['frameMs']).toFixed(1)),
+      drawMs: Number(Number(f['drawMs']).toFixed(2)),
+      step: Number(f['step'])
+    }
     writeFileSync(join(artifacts, 'speed.json'), JSON.stringify(speed, null, 2) + '\n')
     console.log(`playground speed: ${JSON.stringify(speed)}`)
     expect(speed.stepsPerSecond).toBeGreaterThan(0)

@@ -15,17 +15,33 @@ const rgb = (v: number): readonly [number, number, number] => {
 
 const CLASS_COLOURS = ['#1f5fbf', '#e0761a'] as const
 
+/** The colour ramp as 1,024 RGBA pixels (one 32-bit word each, in the platform's byte order), built once. */
+const LEVELS = 1024
+const RAMP: Uint32Array = (() => {
+  const bytes = new Uint8ClampedArray(4 * LEVELS)
+  for (let i = 0; i < LEVELS; i++) bytes.set([...rgb(i / (LEVELS - 1)), 255], 4 * i)
+  return new Uint32Array(bytes.buffer)
+})()
+
+/** One scratch canvas and image per map size: a frame draws many maps and allocates none. */
+const scratch = new Map<number, { readonly canvas: OffscreenCanvas; readonly ctx: OffscreenCanvasRenderingContext2D; readonly image: ImageData; readonly pixels: Uint32Array }>()
+
 /** A cells × cells map drawn into the rectangle (x, y, size, size), values scaled by `scale` into [0, 1]. */
 const drawMap = (ctx: CanvasRenderingContext2D, values: Float32Array, cells: number, x: number, y: number, size: number, scale: (v: number) => number) => {
-  const image = ctx.createImageData(cells, cells)
-  for (let k = 0; k < values.length; k++) {
-    const [r, g, b] = rgb(scale(values[k]!))
-    image.data.set([r, g, b, 255], 4 * k)
+  let s = scratch.get(cells)
+  if (s === undefined) {
+    const canvas = new OffscreenCanvas(cells, cells)
+    const c = canvas.getContext('2d')!
+    const image = c.createImageData(cells, cells)
+    scratch.set(cells, (s = { canvas, ctx: c, image, pixels: new Uint32Array(image.data.buffer) }))
   }
-  const off = new OffscreenCanvas(cells, cells)
-  off.getContext('2d')!.putImageData(image, 0, 0)
+  for (let k = 0; k < values.length; k++) {
+    const t = scale(values[k]!)
+    s.pixels[k] = RAMP[t <= 0 ? 0 : t >= 1 ? LEVELS - 1 : Math.round(t * (LEVELS - 1))]!
+  }
+  s.ctx.putImageData(s.image, 0, 0)
   ctx.imageSmoothingEnabled = true
-  ctx.drawImage(off, x, y, size, size)
+  ctx.drawImage(s.canvas, x, y, size, size)
 }
 
 /** The output map behind the points: training points filled, test points as rings. */

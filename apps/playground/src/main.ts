@@ -207,8 +207,11 @@ const record = (s: Snapshot) => {
 
 let lastFrame = 0
 let frameMs = 0
+/** The main thread's time per redraw (an average): what a frame costs the page while the worker trains. */
+let drawMs = 0
 
 const draw = (s: Snapshot) => {
+  const started = performance.now()
   const figures = $('figures')
   figures.dataset['step'] = String(s.step)
   figures.dataset['trainLoss'] = String(s.evaluation.trainLoss)
@@ -217,16 +220,18 @@ const draw = (s: Snapshot) => {
   figures.dataset['running'] = String(s.running)
   figures.dataset['stepsPerSecond'] = String(s.stepsPerSecond)
   figures.dataset['frameMs'] = String(frameMs)
+  figures.dataset['drawMs'] = String(drawMs)
   $('step-count').textContent = s.step.toLocaleString('en-US')
   $('rate').textContent = Math.round(s.stepsPerSecond).toLocaleString('en-US')
   $('test-accuracy').textContent = s.evaluation.testAccuracy.toFixed(3)
   $('train-loss').textContent = s.evaluation.trainLoss.toFixed(4)
   $('test-loss').textContent = s.evaluation.testLoss.toFixed(4)
-  $('frame').textContent = frameMs > 0 ? `${frameMs.toFixed(1)} ms` : '–'
+  $('frame').textContent = frameMs > 0 ? `${frameMs.toFixed(1)} ms (drawing ${drawMs.toFixed(1)} ms)` : '–'
   const output = s.maps[s.maps.length - 1]![0]!
   drawBoundary($<HTMLCanvasElement>('boundary'), output, CELLS, data.train, data.test, config.dataset !== 'xor')
   drawNetwork($<HTMLCanvasElement>('network'), s, inputMaps, CELLS, config.activation)
   record(s)
+  drawMs = drawMs === 0 ? performance.now() - started : 0.9 * drawMs + 0.1 * (performance.now() - started)
   if (s.diverged) message('Training diverged (a loss or a weight is no longer finite): lower the learning rate and reset.')
   if (running && !s.running) {
     running = false

@@ -14,7 +14,7 @@
  * @since 0.3.0
  */
 
-import { fromWords, highWord, lowWord, withHighWord } from './internal/words.js'
+import { highWord, lowWord } from './internal/words.js'
 
 const O_THRESHOLD = 7.09782712893383973096e2
 const LN2_HI = 6.93147180369123816490e-1
@@ -26,6 +26,16 @@ const Q3 = -7.93650757867487942473e-5
 const Q4 = 4.00821782732936239552e-6
 const Q5 = -2.01099218183624371326e-7
 const TWO_1023 = 8.98846567431158e307 // 2^1023
+
+/** 2^k for k in [−1022, 1023] at index k + 1022, by exact doublings and halvings of 1 (fdlibm writes them as words). */
+const POWERS_OF_TWO: Float64Array = (() => {
+  const powers = new Float64Array(2046)
+  powers[1022] = 1
+  for (let i = 1023; i < powers.length; i++) powers[i] = powers[i - 1]! * 2
+  for (let i = 1021; i >= 0; i--) powers[i] = powers[i + 1]! / 2
+  return powers
+})()
+const twoTo = (k: number): number => POWERS_OF_TWO[k + 1022]!
 
 /** e^x − 1, accurate near 0, bit for bit fdlibm's. */
 export const expm1 = (x: number): number => {
@@ -67,7 +77,7 @@ export const expm1 = (x: number): number => {
   let t = 3 - r1 * hfx
   let e = hxs * ((r1 - t) / (6 - x * t))
   if (k === 0) return x - (x * e - hxs)
-  const twopk = fromWords((0x3ff00000 + (k << 20)) | 0, 0) // 2^k, for k in the range it is used in
+  const twopk = k === 1024 ? 0 : twoTo(k) // 2^k (k = 1024 is scaled separately below)
   e = x * (e - c) - c
   e -= hxs
   if (k === -1) return 0.5 * (x - e) - 0.5
@@ -79,11 +89,11 @@ export const expm1 = (x: number): number => {
   }
   let y: number
   if (k < 20) {
-    t = withHighWord(0, (0x3ff00000 - (0x200000 >> k)) | 0) // 1 − 2^−k
+    t = 1 - twoTo(-k) // 1 − 2^−k, exact
     y = t - (e - x)
     y = y * twopk
   } else {
-    t = withHighWord(0, (0x3ff - k) << 20) // 2^−k
+    t = twoTo(-k) // 2^−k
     y = x - (e + t)
     y += 1
     y = y * twopk

@@ -1,32 +1,38 @@
 /**
- * The two 32-bit words of a double, as fdlibm reads and writes them (__HI, __LO, SET_HIGH_WORD), through a DataView
- * with an explicit byte order: the same on every engine and platform.
+ * The two 32-bit words of a double, as fdlibm reads and writes them (__HI, __LO, SET_HIGH_WORD), through typed arrays
+ * over one 8-byte buffer, with the platform's byte order found once (a DataView with an explicit order gives the same
+ * words but ran these functions about 1.5× slower on V8).
  */
 
-const view = new DataView(new ArrayBuffer(8))
+const float = new Float64Array(1)
+const signed = new Int32Array(float.buffer)
+const unsigned = new Uint32Array(float.buffer)
+/** Index of the upper word: 1 on little-endian platforms (all current ones), 0 on big-endian. */
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0
+const LO = 1 - HI
 
 /** The upper word (sign, exponent, top 20 bits of the fraction) as a signed 32-bit integer. */
 export const highWord = (x: number): number => {
-  view.setFloat64(0, x)
-  return view.getInt32(0)
+  float[0] = x
+  return signed[HI]!
 }
 
 /** The lower 32 bits of the fraction, unsigned. */
 export const lowWord = (x: number): number => {
-  view.setFloat64(0, x)
-  return view.getUint32(4)
+  float[0] = x
+  return unsigned[LO]!
 }
 
 /** x with its upper word replaced. */
 export const withHighWord = (x: number, high: number): number => {
-  view.setFloat64(0, x)
-  view.setInt32(0, high)
-  return view.getFloat64(0)
+  float[0] = x
+  signed[HI] = high
+  return float[0]!
 }
 
 /** The double made of two words. */
 export const fromWords = (high: number, low: number): number => {
-  view.setInt32(0, high)
-  view.setUint32(4, low)
-  return view.getFloat64(0)
+  signed[HI] = high
+  unsigned[LO] = low
+  return float[0]!
 }

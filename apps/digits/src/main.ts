@@ -6,8 +6,8 @@
  */
 import { performance } from 'node:perf_hooks'
 import * as E from 'fp-ts/lib/Either.js'
-import type { Target } from '@puregrad/cli-kit/files'
-import { identity, probeWrite, readModel, readText, removeStaleTemporaries, resolveTarget, writeAtomic } from '@puregrad/cli-kit/files'
+import type { Outputs } from '@puregrad/cli-kit/files'
+import { prepareOutputs, readModel, readText, writeAtomic } from '@puregrad/cli-kit/files'
 import type { ProgressMode } from '@puregrad/cli-kit/progress'
 import { progress } from '@puregrad/cli-kit/progress'
 import type { Io } from '@puregrad/cli-kit/shell'
@@ -29,35 +29,8 @@ import { htmlReport, svgReport } from './report.js'
 import type { Evaluation, Parts, Trained } from './train.js'
 import { Diverged, evaluate, initialParams, splitDigits, stepsPerEpoch, trainDigits } from './train.js'
 
-interface Targets {
-  readonly save: Target | undefined
-  readonly report: Target | undefined
-}
-
-/**
- * Resolves --save and --report (through symlinks), refuses outputs that name one file or an input (usage errors),
- * removes temporaries killed runs left beside them, and probes that each can be written: before any training.
- */
-const prepareTargets = (options: Options): Targets => {
-  const resolved = (path: string | undefined): Target | undefined => (path === undefined ? undefined : E.getOrElseW(fail)(resolveTarget(path)))
-  const save = resolved(options.save)
-  const report = resolved(options.report)
-  if (save !== undefined && report !== undefined && identity(save.file) === identity(report.file)) {
-    usage(`--save ${save.given} and --report ${report.given} name the same file: the report would overwrite the model`)
-  }
-  for (const [inputFlag, input] of [['--load', options.load], ['--predict', options.predict]] as const) {
-    if (input === undefined) continue
-    for (const [flag, target] of [['--save', save], ['--report', report]] as const) {
-      if (target !== undefined && identity(target.file) === identity(input)) usage(`${flag} ${target.given} names the ${inputFlag} input ${input}: write to another file`)
-    }
-  }
-  for (const target of [save, report]) {
-    if (target === undefined) continue
-    removeStaleTemporaries(target)
-    E.getOrElseW(fail)(probeWrite(target))
-  }
-  return { save, report }
-}
+/** --save and --report, resolved and probed before any training (cli-kit's files). */
+const outputsOf = (options: Options): Outputs => prepareOutputs(options.save, options.report, [['--load', options.load], ['--predict', options.predict]])
 
 /** A saved model that fits the digits: 64 inputs, 10 softmax outputs with cross-entropy. */
 const loadModel = (path: string): { readonly spec: MlpSpec; readonly params: Mlp.Params } => {
@@ -85,7 +58,7 @@ interface Run {
 }
 
 const train = (options: Options, mode: ProgressMode, io: Io): Run => {
-  const targets = prepareTargets(options)
+  const targets = outputsOf(options)
   const inputs = options.predict === undefined ? undefined : readPredictInput(options.predict)
   const digits = E.getOrElseW(fail)(loadDigits())
   const loaded = options.load === undefined ? undefined : loadModel(options.load)
@@ -128,7 +101,7 @@ const summaryOf = (run: Run, options: Options): ReadonlyArray<string> => [
   `accuracy: train ${run.evaluations.train.accuracy.toFixed(4)}, validation ${run.evaluations.validation.accuracy.toFixed(4)}, test ${run.evaluations.test.accuracy.toFixed(4)}`
 ]
 
-const writeOutputs = (targets: Targets, run: Run, options: Options): void => {
+const writeOutputs = (targets: Outputs, run: Run, options: Options): void => {
   if (targets.save !== undefined) {
     const model = E.getOrElseW((e: string) => fail(`cannot save the model: ${e}`))(encodeModel(run.spec, run.trained.params))
     E.getOrElseW(fail)(writeAtomic(targets.save, JSON.stringify(model) + '\n'))

@@ -10,8 +10,8 @@ import { encodeModel } from '@puregrad/mlp/Codec'
 import { widthsOf } from '@puregrad/mlp/Spec'
 import type { Options } from './cli.js'
 import { MAX_PARAMETERS, helpText, parseArgs } from './cli.js'
-import type { Target } from '@puregrad/cli-kit/files'
-import { identity, probeWrite, readModel, removeStaleTemporaries, resolveTarget, writeAtomic } from '@puregrad/cli-kit/files'
+import type { Outputs } from '@puregrad/cli-kit/files'
+import { prepareOutputs, readModel, writeAtomic } from '@puregrad/cli-kit/files'
 import type { ProgressMode } from '@puregrad/cli-kit/progress'
 import { progress } from '@puregrad/cli-kit/progress'
 import type { Io } from '@puregrad/cli-kit/shell'
@@ -40,39 +40,8 @@ const jsonDocument = (options: Options, outcome: Outcome, seconds: number) => ({
   report: options.report ?? null
 })
 
-/** The resolved output targets of a run, checked and probed before any training. */
-interface Targets {
-  readonly save: Target | undefined
-  readonly report: Target | undefined
-}
-
-/**
- * Resolves --save and --report (through symlinks), refuses two outputs naming one file or an output naming the
- * --load input (usage errors), removes temporaries that killed runs left beside them, and probes that each can be
- * written: all before training, so no run's work is lost to a path that was never usable.
- */
-const prepareTargets = (options: Options): Targets => {
-  const resolved = (path: string | undefined): Target | undefined => (path === undefined ? undefined : E.getOrElseW(fail)(resolveTarget(path)))
-  const save = resolved(options.save)
-  const report = resolved(options.report)
-  if (save !== undefined && report !== undefined && identity(save.file) === identity(report.file)) {
-    usage(`--save ${save.given} and --report ${report.given} name the same file: the report would overwrite the model`)
-  }
-  if (options.load !== undefined) {
-    const input = identity(options.load)
-    for (const [flag, target] of [['--save', save], ['--report', report]] as const) {
-      if (target !== undefined && identity(target.file) === input) {
-        usage(`${flag} ${target.given} names the --load input ${options.load}: write the result to another file`)
-      }
-    }
-  }
-  for (const target of [save, report]) {
-    if (target === undefined) continue
-    removeStaleTemporaries(target)
-    E.getOrElseW(fail)(probeWrite(target))
-  }
-  return { save, report }
-}
+/** --save and --report, resolved and probed before any training (cli-kit's files). */
+const outputsOf = (options: Options): Outputs => prepareOutputs(options.save, options.report, [['--load', options.load]])
 
 const loadModel = (path: string): Model => {
   const model = E.getOrElseW(fail)(readModel(path, MAX_PARAMETERS))
@@ -98,7 +67,7 @@ const train = (options: Options, model: Model | undefined, mode: ProgressMode, i
   }
 }
 
-const writeOutputs = (targets: Targets, outcome: Outcome, title: string, summary: ReadonlyArray<string>): void => {
+const writeOutputs = (targets: Outputs, outcome: Outcome, title: string, summary: ReadonlyArray<string>): void => {
   if (targets.save !== undefined) {
     const model = E.getOrElseW((e: string) => fail(`cannot save the model: ${e}`))(encodeModel(outcome.spec, outcome.params))
     E.getOrElseW(fail)(writeAtomic(targets.save, JSON.stringify(model, null, 2) + '\n'))
@@ -111,7 +80,7 @@ const writeOutputs = (targets: Targets, outcome: Outcome, title: string, summary
 
 const runSingle = (options: Options, mode: ProgressMode, io: Io): number => {
   const style = io.isTTY && !options.json && !io.env['NO_COLOR'] ? colored : plain
-  const targets = prepareTargets(options)
+  const targets = outputsOf(options)
   const model = options.load === undefined ? undefined : loadModel(options.load)
   const start = performance.now()
   const outcome = E.getOrElseW((d: Diverged) => fail(d.message))(train(options, model, mode, io))

@@ -34,6 +34,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Model } from '@puregrad/mlp/Codec'
 import { decodeModel } from '@puregrad/mlp/Codec'
+import { fail, usage } from './shell.js'
 
 /** The largest model file --load reads: far above the largest model an app's flags allow. */
 export const MAX_MODEL_BYTES = 128 * 1024 * 1024
@@ -330,4 +331,40 @@ const syncDirectory = (dir: string): void => {
   } catch {
     // EINVAL/EISDIR on file systems without directory fsync: the rename itself has happened.
   }
+}
+
+// -------------------------------------------------------------------------------------
+// a run's outputs
+// -------------------------------------------------------------------------------------
+
+/** A run's resolved --save and --report targets. */
+export interface Outputs {
+  readonly save: Target | undefined
+  readonly report: Target | undefined
+}
+
+/**
+ * Resolves --save and --report (through symlinks), refuses two outputs naming one file or an output naming one of the
+ * `inputs` (`[flag, path]`, e.g. --load: usage errors), removes temporaries killed runs left beside them, and probes
+ * that each can be written: all before training, so no run's work is lost to a path that was never usable. Throws the
+ * shell's Failure (exit 2 for usage, 1 otherwise).
+ */
+export const prepareOutputs = (save: string | undefined, report: string | undefined, inputs: ReadonlyArray<readonly [string, string | undefined]>): Outputs => {
+  const resolved = (path: string | undefined): Target | undefined => (path === undefined ? undefined : E.getOrElseW(fail)(resolveTarget(path)))
+  const outputs = { save: resolved(save), report: resolved(report) }
+  if (outputs.save !== undefined && outputs.report !== undefined && identity(outputs.save.file) === identity(outputs.report.file)) {
+    usage(`--save ${outputs.save.given} and --report ${outputs.report.given} name the same file: the report would overwrite the model`)
+  }
+  for (const [inputFlag, input] of inputs) {
+    if (input === undefined) continue
+    for (const [flag, target] of [['--save', outputs.save], ['--report', outputs.report]] as const) {
+      if (target !== undefined && identity(target.file) === identity(input)) usage(`${flag} ${target.given} names the ${inputFlag} input ${input}: write the result to another file`)
+    }
+  }
+  for (const target of [outputs.save, outputs.report]) {
+    if (target === undefined) continue
+    removeStaleTemporaries(target)
+    E.getOrElseW(fail)(probeWrite(target))
+  }
+  return outputs
 }

@@ -6,7 +6,12 @@
 ;; exactly as the JS tiled kernel packs its panels (the caller writes a last, partial panel itself):
 ;;   A in row panels:    ap + ((ti·k + p)·4 + r)·8 holds A(4·ti + r, p)
 ;;   B in column panels: bp + ((tj·k + p)·4 + c)·8 holds B(p, 4·tj + c)
-;; (rows and columns past the matrix are zero), and gets back C padded to (4·rowTiles) × (4·colTiles), row-major, at out.
+;; (rows and columns past the matrix are zero), and gets back C padded to (4·rowTiles) × (4·colTiles), row-major, at out
+;; in rows of `stride` doubles.
+;;
+;; The memory line below is the single-threaded module's; scripts/wasm-module.mjs also assembles a variant that imports
+;; a shared memory instead (env.memory), which worker threads use together (src/internal/Pool.ts). Threads split a
+;; product by whole 4×4 tiles, and each tile is this same loop, so results never depend on the thread count.
 ;;
 ;; Summation order is the contract shared with the JS kernels: every output starts at +0 and adds its products
 ;; a·b in ascending p with one accumulator (a lane), so both paths give bit-identical results.
@@ -238,7 +243,7 @@
         (br $rows))))
   (func (export "gemm")
     (param $rowTiles i32) (param $colTiles i32) (param $k i32)
-    (param $ap i32) (param $bp i32) (param $out i32)
+    (param $ap i32) (param $bp i32) (param $out i32) (param $stride i32)
     (local $ti i32) (local $tj i32) (local $panelBytes i32) (local $rowBytes i32)
     (local $a i32) (local $b i32) (local $end i32) (local $o i32)
     (local $x v128) (local $b01 v128) (local $b23 v128)
@@ -246,9 +251,10 @@
     (local $c1a v128) (local $c1b v128)
     (local $c2a v128) (local $c2b v128)
     (local $c3a v128) (local $c3b v128)
-    ;; one panel holds k steps of 4 doubles (32 bytes); one padded output row holds colTiles·4 doubles
+    ;; one panel holds k steps of 4 doubles (32 bytes); one output row holds `stride` doubles, at least colTiles·4
+    ;; (more when a thread computes a band of columns of a wider product)
     (local.set $panelBytes (i32.shl (local.get $k) (i32.const 5)))
-    (local.set $rowBytes (i32.shl (local.get $colTiles) (i32.const 5)))
+    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 3)))
     (local.set $tj (i32.const 0))
     (block $doneJ
       (loop $columns

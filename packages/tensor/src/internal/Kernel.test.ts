@@ -9,43 +9,15 @@ import type { Derivative, Forward } from './Epilogue.js'
 import * as K from './Kernel.js'
 import * as M from '../Matrix.js'
 import { instantiate, make, wasmKernel } from './WasmKernel.js'
-import { gemmBytes } from './wasm/gemmBytes.js'
+import { gemmBytes, gemmSharedBytes } from './wasm/gemmBytes.js'
 import { dim, matrix } from '../testing/arbitraries.js'
-
-/** The reference: one dot product per output, ascending p, from +0. */
-const naive = (m: number, n: number, k: number, a: ArrayLike<number>, ars: number, acs: number, b: ArrayLike<number>, brs: number, bcs: number) => {
-  const out = new Float64Array(m * n)
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0
-      for (let p = 0; p < k; p++) s += a[i * ars + p * acs]! * b[p * brs + j * bcs]!
-      out[i * n + j] = s
-    }
-  }
-  return out
-}
-
-const sameBits = (x: Float64Array, y: Float64Array): boolean => x.length === y.length && x.every((v, i) => Object.is(v, y[i]))
-
-/** Shapes up to 37 (not multiples of the 4×4 tile), with a layout: a·b, aᵀ·b or a·bᵀ. */
-const problem = fc
-  .tuple(dim(37), dim(37), dim(37), fc.constantFrom('nn', 'tn', 'nt'))
-  .chain(([m, n, k, layout]) => fc.tuple(fc.constant({ m, n, k, layout }), matrix(m, k), matrix(k, n)))
-  .map(([{ m, n, k, layout }, a0, b0]) => {
-    // Store A as m×k or k×m and B as k×n or n×k; the strides read the same logical operands.
-    const a = layout === 'tn' ? M.transpose(a0) : a0
-    const b = layout === 'nt' ? M.transpose(b0) : b0
-    const [ars, acs] = layout === 'tn' ? [1, m] : [k, 1]
-    const [brs, bcs] = layout === 'nt' ? [1, k] : [n, 1]
-    return { m, n, k, a: a.data, ars, acs, b: b.data, brs, bcs }
-  })
-
+import { naive, problem, sameBits } from '../testing/products.js'
 
 describe('WebAssembly SIMD kernel', () => {
   it('loads in Node 20 (WebAssembly with 128-bit SIMD)', () => {
     expect(K.wasmAvailable).toBe(true)
   })
-  fcTest.prop([problem], { numRuns: 150 })('JS small, JS tiled, WASM and a naive loop agree bit for bit', (p) => {
+  fcTest.prop([problem()], { numRuns: 150 })('JS small, JS tiled, WASM and a naive loop agree bit for bit', (p) => {
     const run = (kernel: typeof K.gemmSmall) => {
       const out = new Float64Array(p.m * p.n)
       kernel(p.m, p.n, p.k, p.a, p.ars, p.acs, p.b, p.brs, p.bcs, out)
@@ -66,7 +38,7 @@ describe('WebAssembly SIMD kernel', () => {
       expect(sameBits(out, reference)).toBe(true)
     }
   }
-  fcTest.prop([problem, fc.double({ noNaN: true, min: -4, max: 4 }), fc.nat()], { numRuns: 100 })(
+  fcTest.prop([problem(), fc.double({ noNaN: true, min: -4, max: 4 }), fc.nat()], { numRuns: 100 })(
     'gemmAxpy is α·(product) + c with the product rounded first, on every path',
     (p, alpha, seed) => {
       const c = Float64Array.from({ length: p.m * p.n }, (_, q) => Math.sin(seed + q) * 10)
@@ -78,7 +50,7 @@ describe('WebAssembly SIMD kernel', () => {
   )
   /** σ as grad's sigmoid was first written, on Math.exp: on V8 the kernels' own e^x must give the same bits. */
   const mathSigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)))
-  fcTest.prop([problem, fc.nat()], { numRuns: 100 })(
+  fcTest.prop([problem(), fc.nat()], { numRuns: 100 })(
     'gemmBias is the product rounded, then + bias[i], then σ for sigmoid, on every path',
     (p, seed) => {
       // Biases far out too, where σ saturates, e^x underflows or 2^k is subnormal, and NaN.
@@ -103,7 +75,7 @@ describe('WebAssembly SIMD kernel', () => {
     const special = [0, -0, NaN, 5e-324, -1, 1, 0.5]
     return Float64Array.from({ length }, (_, q) => ((seed + q) % 5 === 0 ? special[(seed + q) % special.length]! : Math.sin(seed * 7 + q)))
   }
-  fcTest.prop([problem, fc.nat()], { numRuns: 100 })(
+  fcTest.prop([problem(), fc.nat()], { numRuns: 100 })(
     'gemmDerivative is the product rounded, then ⊙ σ′(a) for sigmoid, tanh and relu, on every path',
     (p, seed) => {
       const a = outputs(p.m * p.n, seed)
@@ -201,9 +173,11 @@ describe('WebAssembly SIMD kernel', () => {
   })
   it('the committed bytes are what wasm/gemm.wat assembles to (rebuild: pnpm --filter @puregrad/tensor build:wasm)', async () => {
     const here = dirname(fileURLToPath(import.meta.url))
-    const { assemble } = (await import(join(here, '..', '..', 'scripts', 'wasm-module.mjs'))) as { assemble: (wat: string) => Promise<Uint8Array> }
-    const bytes = await assemble(readFileSync(join(here, '..', '..', 'wasm', 'gemm.wat'), 'utf8'))
-    expect(Array.from(bytes)).toEqual(Array.from(gemmBytes))
+    type Assemble = (wat: string) => Promise<{ own: Uint8Array; shared: Uint8Array }>
+    const { assemble } = (await import(join(here, '..', '..', 'scripts', 'wasm-module.mjs'))) as { assemble: Assemble }
+    const { own, shared } = await assemble(readFileSync(join(here, '..', '..', 'wasm', 'gemm.wat'), 'utf8'))
+    expect(Array.from(own)).toEqual(Array.from(gemmBytes))
+    expect(Array.from(shared)).toEqual(Array.from(gemmSharedBytes))
   })
 })
 

@@ -18,6 +18,9 @@
 
 import type { Derivative, Forward } from './Epilogue.js'
 import { addBias, applySigmoid, timesDerivative } from './Epilogue.js'
+import { requestedCount } from '../Threads.js'
+import { pool } from './Pool.js'
+import type { WasmKernel } from './WasmKernel.js'
 import { wasmKernel } from './WasmKernel.js'
 
 /** Below this many multiply-adds, packing costs more than it saves: a plain strided loop runs. */
@@ -29,6 +32,12 @@ export const TILED_THRESHOLD = 4096
  * apps/bench/results/2026-11-25.md).
  */
 export const WASM_THRESHOLD = 512
+
+/**
+ * From this many multiply-adds up, a product is shared between threads when more than one is set (Threads.ts): below
+ * it, waking the workers costs more than the share saves.
+ */
+export const THREAD_THRESHOLD = 1 << 17
 
 /** The operands of a product: A is m×k with A(i, p) = a[i·ars + p·acs], B is k×n with B(p, j) = b[p·brs + j·bcs]. */
 type Operands = [
@@ -106,7 +115,8 @@ export const currentBackend = (): Backend => backend
 
 /** The product by whichever kernel the backend setting and the size choose (see {@link Gemm}). */
 export const gemm: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
-  if (wasmKernel !== undefined && useWasm(m * n * k) && wasmKernel.gemm(m, n, k, a, ars, acs, b, brs, bcs, out)) return
+  const wasm = wasmFor(m * n * k)
+  if (wasm !== undefined && wasm.gemm(m, n, k, a, ars, acs, b, brs, bcs, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
 }
 
@@ -115,7 +125,8 @@ export const gemm: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
  * module runs the epilogue itself; the JS paths in a pass after the product: the same operations.
  */
 export const gemmAxpy: GemmAxpy = (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out) => {
-  if (wasmKernel !== undefined && useWasm(m * n * k) && wasmKernel.gemmAxpy(m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out)) return
+  const wasm = wasmFor(m * n * k)
+  if (wasm !== undefined && wasm.gemmAxpy(m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
   for (let q = 0; q < m * n; q++) out[q] = alpha * out[q] + c[q]
 }
@@ -130,7 +141,8 @@ export const gemmBias: GemmBias = (m, n, k, a, ars, acs, b, brs, bcs, bias, acti
   if (activation !== 'identity' && activation !== 'sigmoid') {
     throw new Error(`Kernel.gemmBias: no activation epilogue named ${JSON.stringify(activation)} (identity, sigmoid)`)
   }
-  if (wasmKernel !== undefined && useWasm(m * n * k) && wasmKernel.gemmBias(m, n, k, a, ars, acs, b, brs, bcs, bias, activation, out)) return
+  const wasm = wasmFor(m * n * k)
+  if (wasm !== undefined && wasm.gemmBias(m, n, k, a, ars, acs, b, brs, bcs, bias, activation, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
   addBias(out, bias, m, n)
   if (activation === 'sigmoid') applySigmoid(out, out, m * n)
@@ -141,12 +153,28 @@ export const gemmDerivative: GemmDerivative = (m, n, k, a, ars, acs, b, brs, bcs
   if (derivative !== 'sigmoid' && derivative !== 'tanh' && derivative !== 'relu') {
     throw new Error(`Kernel.gemmDerivative: no derivative epilogue named ${JSON.stringify(derivative)} (sigmoid, tanh, relu)`)
   }
-  if (wasmKernel !== undefined && useWasm(m * n * k) && wasmKernel.gemmDerivative(m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out)) return
+  const wasm = wasmFor(m * n * k)
+  if (wasm !== undefined && wasm.gemmDerivative(m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
   timesDerivative[derivative](out, output, out, m * n)
 }
 
 const useWasm = (work: number): boolean => backend === 'wasm' || (backend === 'auto' && work >= WASM_THRESHOLD)
+
+/**
+ * The WebAssembly kernel for a product of `work` multiply-adds, or undefined when the JS kernels should run: the
+ * threads' kernel when more than one thread is set and the product is big enough, else the single-threaded one.
+ */
+const wasmFor = (work: number): WasmKernel | undefined => {
+  if (wasmKernel === undefined || !useWasm(work)) return undefined
+  if (work < THREAD_THRESHOLD) return wasmKernel
+  const threads = requestedCount()
+  if (threads === 1) return wasmKernel
+  const shared = pool()
+  if (shared === undefined) return wasmKernel
+  shared.use(threads)
+  return shared.kernel
+}
 
 const gemmJs: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
   if (m * n * k < TILED_THRESHOLD) gemmSmall(m, n, k, a, ars, acs, b, brs, bcs, out)

@@ -20,7 +20,12 @@
 
 import { derivativeCode } from './Epilogue.js'
 import type { Gemm, GemmAxpy, GemmBias, GemmDerivative } from './Kernel.js'
+import type { TileExports } from './TileProgram.js'
+import { program } from './TileProgram.js'
 import { gemmBytes } from './wasm/gemmBytes.js'
+
+const F = program.Field
+const E = program.Epilogue
 
 // The few WebAssembly APIs used here, typed locally: the libraries compile against ES2022 only (no DOM or Node
 // types), and WebAssembly may be absent at run time, so it is read from globalThis.
@@ -34,14 +39,8 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { readonly exports: unknown }
 }
 
-export interface GemmExports {
+export interface GemmExports extends TileExports {
   readonly memory: WasmMemory
-  readonly gemm: (rowTiles: number, colTiles: number, k: number, ap: number, bp: number, out: number) => void
-  readonly pack: (src: number, tiles: number, k: number, rs: number, cs: number, dst: number) => void
-  readonly axpy: (m: number, n: number, stride: number, alpha: number, src: number, c: number) => void
-  readonly bias: (m: number, stride: number, src: number, bias: number) => void
-  readonly biasSigmoid: (m: number, stride: number, src: number, bias: number) => void
-  readonly derivative: (m: number, n: number, stride: number, src: number, a: number, rule: number) => void
 }
 
 /** A kernel of the module: false, with `out` untouched, when its linear memory cannot grow to the operation. */
@@ -65,13 +64,16 @@ const TILE = 4
 /** Bytes of A panels processed against each B panel: a share of a typical 1–2 MiB L2 cache. */
 const L2_BYTES = 256 * 1024
 
-/** The exports of a fresh instance of the module, or undefined where it cannot load (tests wrap a second one). */
-export const instantiate = (): GemmExports | undefined => {
+/**
+ * The exports of a fresh instance of a module (by default the single-threaded one), or undefined where it cannot load
+ * (tests wrap a second one; Pool.ts instantiates the shared-memory variant with its memory as `imports`).
+ */
+export const instantiate = (bytes: Uint8Array = gemmBytes, imports: object = {}): GemmExports | undefined => {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
   try {
     // validate() is false where the engine lacks SIMD: then no module is compiled at all.
-    if (wasm === undefined || !wasm.validate(gemmBytes)) return undefined
-    const instance = new wasm.Instance(new wasm.Module(gemmBytes), {})
+    if (wasm === undefined || !wasm.validate(bytes)) return undefined
+    const instance = new wasm.Instance(new wasm.Module(bytes), imports)
     return instance.exports as GemmExports
   } catch {
     return undefined // WebAssembly disabled (e.g. by CSP) or the module refused: the JS kernels serve
@@ -90,34 +92,24 @@ const used = (x: ArrayLike<number>, count: number, k: number, rs: number, cs: nu
   prefix(x, extent(count, k, rs, cs))
 
 /**
- * Packs `count` rows of an operand (row i, column p at x[i·rs + p·cs]) into 4-row panels at f64 index `at`:
- * panel t holds rows 4t … 4t+3 interleaved by p. The operand (just the entries it reads, see `used`) is first copied
- * in at `rawAt` (one memcpy for a typed array), then the module's `pack` lays out the full panels, twice as fast as
- * this loop in JS; a last, partial panel is written here, its padding rows as exact zeros (memory is reused).
+ * Copies an operand in at f64 index `rawAt` (just the entries it reads, see `used`: one memcpy for a typed array), for
+ * the module's `pack` to lay out its full panels from (twice as fast as a loop in JS), and writes its last, partial
+ * panel here, at f64 index `at` (panel t holds rows 4t … 4t+3 interleaved by p), the padding rows as exact zeros
+ * (memory is reused). Returns the number of full panels.
  */
-const pack = (
-  exports: GemmExports,
-  f64: Float64Array,
-  at: number,
-  count: number,
-  k: number,
-  x: ArrayLike<number>,
-  rs: number,
-  cs: number,
-  rawAt: number
-): void => {
+const copyIn = (f64: Float64Array, at: number, count: number, k: number, x: ArrayLike<number>, rs: number, cs: number, rawAt: number): number => {
   const full = Math.floor(count / TILE)
   f64.set(x, rawAt)
-  exports.pack(8 * rawAt, full, k, rs, cs, 8 * at)
   const rows = count - full * TILE
-  if (rows === 0) return
-  const base = at + full * k * TILE, x0 = full * TILE * rs
+  if (rows === 0) return full
+  const base = at + full * k * TILE
   // Read from the copy just made in linear memory: one typed array, so a monomorphic loop, where the caller's operand
   // may be any ArrayLike.
-  const from = rawAt + x0
+  const from = rawAt + full * TILE * rs
   for (let p = 0; p < k; p++) {
     for (let r = 0; r < TILE; r++) f64[base + p * TILE + r] = r < rows ? f64[from + r * rs + p * cs]! : 0
   }
+  return full
 }
 
 /** wasm32 addresses at most 2^16 pages (4 GiB); engines may refuse to grow well before that. */
@@ -141,43 +133,69 @@ const reserve = (memory: WasmMemory, bytes: number): boolean => {
 }
 
 /**
- * Packs both operands and runs the kernel: the m×n product is left in memory at f64 index `at`, padded to rows of
- * `stride` doubles. Returns the view to read it through (made after any grow) and where it starts, or undefined when
- * the memory cannot grow to the operation (nothing was written).
+ * Runs one product with its epilogue in the module: copies the operands in (and the epilogue's input, `extra`, at
+ * `free`), packs B and A's partial panel, writes the job record and has `multiplier` run it (pack A's full panels,
+ * multiply, finish; see TileProgram.ts). The m×n result is then at f64 index `at` in rows of `stride` doubles (or, for
+ * axpy, at `free` in rows of n). Returns the view to read it through (made after any grow), or undefined when the
+ * memory cannot grow to the operation (nothing was written).
  */
 const product = (
   exports: GemmExports,
+  multiplier: Multiplier,
   m: number, n: number, k: number,
   a: ArrayLike<number>, ars: number, acs: number,
   b: ArrayLike<number>, brs: number, bcs: number,
-  extra: number
+  epilogue: number, extra: ArrayLike<number> | undefined, extraLength: number, alpha: number, rule: number
 ): { readonly f64: Float64Array; readonly at: number; readonly stride: number; readonly free: number } | undefined => {
   const rowTiles = Math.ceil(m / TILE)
   const colTiles = Math.ceil(n / TILE)
   const aDoubles = rowTiles * TILE * k
   const bDoubles = colTiles * TILE * k
   const stride = colTiles * TILE
-  // Memory: packed A, packed B, the padded product, the raw operands as copied in, then `extra` doubles for the caller.
+  // Memory: packed A, packed B, the padded product, the raw operands as copied in, then the epilogue's input.
   const at = aDoubles + bDoubles
   const rawA = at + rowTiles * TILE * stride
   const aUsed = used(a, m, k, ars, acs), bUsed = used(b, n, k, bcs, brs)
   const rawB = rawA + aUsed.length
   const free = rawB + bUsed.length
-  const bytes = 8 * (free + extra)
-  const { memory } = exports
-  if (!reserve(memory, bytes)) return undefined
+  const bytes = 8 * (free + extraLength)
+  if (!reserve(exports.memory, bytes)) return undefined
   // A view made after any grow: growing detaches the old buffer.
-  const f64 = new Float64Array(memory.buffer)
-  pack(exports, f64, 0, m, k, aUsed, ars, acs, rawA)
-  pack(exports, f64, aDoubles, n, k, bUsed, bcs, brs, rawB) // B's columns are the rows of Bᵀ
-  // Row panels in blocks of about L2_BYTES, so each B panel (k·32 bytes) meets a block of A that stays in cache
-  // instead of all of A streaming past it. Every tile is still computed whole: the results do not change.
-  const block = Math.max(1, Math.floor(L2_BYTES / (k * TILE * 8)))
-  for (let t = 0; t < rowTiles; t += block) {
-    const tiles = Math.min(block, rowTiles - t)
-    exports.gemm(tiles, colTiles, k, 8 * t * k * TILE, 8 * aDoubles, 8 * (at + t * TILE * stride))
-  }
+  const f64 = new Float64Array(exports.memory.buffer)
+  const aFull = copyIn(f64, 0, m, k, aUsed, ars, acs, rawA)
+  const bFull = copyIn(f64, aDoubles, n, k, bUsed, bcs, brs, rawB) // B's columns are the rows of Bᵀ
+  exports.pack(8 * rawB, bFull, k, bcs, brs, 8 * aDoubles)
+  if (extra !== undefined) f64.set(prefix(extra, extraLength), free)
+  const job = multiplier.job
+  job[F.m] = m; job[F.n] = n; job[F.k] = k; job[F.rowTiles] = rowTiles; job[F.colTiles] = colTiles
+  job[F.ap] = 0; job[F.bp] = 8 * aDoubles; job[F.out] = 8 * at; job[F.stride] = stride
+  job[F.aRaw] = 8 * rawA; job[F.ars] = ars; job[F.acs] = acs; job[F.aFull] = aFull; job[F.block] = blockTiles(k)
+  job[F.epilogue] = epilogue; job[F.extra] = 8 * free; job[F.alpha] = alpha; job[F.rule] = rule
+  multiplier.run(exports)
   return { f64, at, stride, free }
+}
+
+/**
+ * Who runs a product's job (TileProgram.ts): this thread alone (`onThisThread`) or threads sharing out bands of
+ * tiles (Pool.ts). Each tile is computed whole by the module's one loop either way, so results are the same bits.
+ */
+export interface Multiplier {
+  /** The record the next job is written into. */
+  readonly job: Float64Array
+  /** Runs the job in the record, to its end: A packed, the product multiplied and finished. */
+  readonly run: (exports: GemmExports) => void
+}
+
+/**
+ * Row panels in blocks of about L2_BYTES, so each B panel (k·32 bytes) meets a block of A that stays in cache instead
+ * of all of A streaming past it. Every tile is still computed whole: the results do not change.
+ */
+const blockTiles = (k: number): number => Math.max(1, Math.floor(L2_BYTES / (k * TILE * 8)))
+
+/** Every tile of the product on this thread: one band of all the row tiles. */
+export const onThisThread = (): Multiplier => {
+  const job = new Float64Array(program.JOB_LENGTH)
+  return { job, run: (exports) => program.rowBand(exports, job, 0, job[F.rowTiles]!) }
 }
 
 /** Copies the m×n product, left at `at` in rows of `stride` doubles, into `out`. */
@@ -191,10 +209,13 @@ const copyOut = (f64: Float64Array, at: number, stride: number, m: number, n: nu
   }
 }
 
-/** The kernels over one instance's exports (exported for tests, which give it a memory that cannot grow). */
-export const make = (exports: GemmExports): WasmKernel => ({
+/**
+ * The kernels over one instance's exports (exported for tests, which give it a memory that cannot grow), running
+ * their jobs with `multiplier`: on this thread unless Pool.ts shares them out.
+ */
+export const make = (exports: GemmExports, multiplier: Multiplier = onThisThread()): WasmKernel => ({
   gemm: (m, n, k, a, ars, acs, b, brs, bcs, out) => {
-    const p = product(exports, m, n, k, a, ars, acs, b, brs, bcs, 0)
+    const p = product(exports, multiplier, m, n, k, a, ars, acs, b, brs, bcs, E.none, undefined, 0, 0, 0)
     if (p === undefined) return false
     copyOut(p.f64, p.at, p.stride, m, n, out)
     return true
@@ -202,26 +223,21 @@ export const make = (exports: GemmExports): WasmKernel => ({
   gemmAxpy: (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out) => {
     // c is copied in after the operands, the module writes α·C + c over that copy, and it is copied out whole: two
     // memcpys and a SIMD loop cost a fifth of a JS loop reading linear memory entry by entry.
-    const p = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m * n)
+    const p = product(exports, multiplier, m, n, k, a, ars, acs, b, brs, bcs, E.axpy, c, m * n, alpha, 0)
     if (p === undefined) return false
-    p.f64.set(prefix(c, m * n), p.free)
-    exports.axpy(m, n, p.stride, alpha, 8 * p.at, 8 * p.free)
     out.set(p.f64.subarray(p.free, p.free + m * n))
     return true
   },
   gemmBias: (m, n, k, a, ars, acs, b, brs, bcs, bias, activation, out) => {
-    const p = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m)
+    const epilogue = activation === 'sigmoid' ? E.biasSigmoid : E.bias
+    const p = product(exports, multiplier, m, n, k, a, ars, acs, b, brs, bcs, epilogue, bias, m, 0, 0)
     if (p === undefined) return false
-    p.f64.set(prefix(bias, m), p.free)
-    ;(activation === 'sigmoid' ? exports.biasSigmoid : exports.bias)(m, p.stride, 8 * p.at, 8 * p.free)
     copyOut(p.f64, p.at, p.stride, m, n, out)
     return true
   },
   gemmDerivative: (m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out) => {
-    const p = product(exports, m, n, k, a, ars, acs, b, brs, bcs, m * n)
+    const p = product(exports, multiplier, m, n, k, a, ars, acs, b, brs, bcs, E.derivative, output, m * n, 0, derivativeCode[derivative])
     if (p === undefined) return false
-    p.f64.set(prefix(output, m * n), p.free)
-    exports.derivative(m, n, p.stride, 8 * p.at, 8 * p.free, derivativeCode[derivative])
     copyOut(p.f64, p.at, p.stride, m, n, out)
     return true
   },

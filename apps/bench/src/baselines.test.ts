@@ -9,7 +9,10 @@ import * as Opt from '@puregrad/mlp/Optimizer'
 import type { MlpSpec } from '@puregrad/mlp/Spec'
 import * as T from '@puregrad/mlp/Train'
 import { describe, expect, it } from 'vitest'
+import { spawnSync } from 'node:child_process'
 import { adTraining } from './adStep.js'
+import { brainXor } from './brain.js'
+import { numpyStep } from './numpy.js'
 import { matmulInto, mutableMlp, naiveMatmul } from './baselines.js'
 import { formatTable, ratios } from './report.js'
 import * as Mlp from '@puregrad/mlp/Mlp'
@@ -69,6 +72,35 @@ describe('baselines do the same work as puregrad', () => {
     const a = R.normal(R.key(1), 8, 8)
     const square = tfMatmul(Float64Array.from(a.data), Float64Array.from(a.data), 8)
     expect(square()).toBeCloseTo(M.get(pipe(a, M.matmul(a)), 0, 0), 4)
+  })
+})
+
+/** Whether python3 with numpy is here (the numpy contender is skipped without it, and so is its test). */
+const hasNumpy = spawnSync(process.env['PUREGRAD_PYTHON'] ?? 'python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0
+
+describe('the peers do the same work', () => {
+  it.skipIf(!hasNumpy)('numpy (the notebook\'s step) updates W as puregrad does, and b by the batch mean of dz (the notebook\'s choice)', () => {
+    const theirs = numpyStep({ widths: spec.widths, batch: 6, lr: 0.5 }, { weights, biases, xData: Float64Array.from(x.data), yData: Float64Array.from(y.data) })
+    if (typeof theirs === 'string') throw new Error(theirs)
+    const opt = Opt.sgd(0.5)
+    const ours = T.step(spec, opt)(T.initialState(opt)(params), { x, y }).next.params
+    ours.forEach((p, l) => {
+      p.W.data.forEach((w, q) => expect(Math.abs(theirs.weights[l]![q]! - w)).toBeLessThan(1e-12))
+      // puregrad's b' = b − lr·Σ dz; the notebook's b − lr·mean dz = b − (b − b')/B
+      p.b.data.forEach((b1, i) => expect(Math.abs(theirs.biases[l]![i]! - (biases[l]![i]! - (biases[l]![i]! - b1) / 6))).toBeLessThan(1e-12))
+    })
+  })
+  it('brain.js starts from puregrad\'s XOR weights (its float32 copy) and learns XOR with its step', () => {
+    const xorSpec: MlpSpec = { widths: [2, 2, 1], activations: ['sigmoid', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'sum' }
+    const xorParams = Init.init(Init.glorotUniform)(R.key(5), xorSpec)
+    const brain = brainXor(xorParams.map((p) => Float64Array.from(p.W.data)), xorParams.map((p) => Float64Array.from(p.b.data)), 0.5)
+    const inputs = [[0, 0], [1, 0], [0, 1], [1, 1]] as const
+    inputs.forEach(([a, b]) => {
+      const ours = M.get(Mlp.predict(xorSpec, xorParams)(M.unsafeFromArray(2, 1, [a, b])), 0, 0)
+      expect(Math.abs(brain.net.run([a, b])[0]! - ours)).toBeLessThan(1e-6)
+    })
+    for (let i = 0; i < 5000; i++) brain.step()
+    inputs.forEach(([a, b]) => expect(Math.abs(brain.net.run([a, b])[0]! - (a ^ b))).toBeLessThan(0.2))
   })
 })
 

@@ -9,9 +9,9 @@
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { Kernel } from '@puregrad/tensor/internal/engine'
 import type { MlpWorkload } from './workloads/mlp.js'
 import type { Contender, MeasureOptions, Timing } from './timing.js'
+import { useDefaults } from './threads.js'
 import { measure } from './timing.js'
 
 /** The contenders that run in the child. */
@@ -41,7 +41,7 @@ export const measureInChild = (request: ChildRequest): ReadonlyArray<Timing> => 
 
 /**
  * A workload's timings: `contenders` measured here (interleaved), then its tfjs contenders in the child, each kept
- * when `only` is undefined or names it. The kernel backend is back to 'auto' afterwards.
+ * when `only` is undefined or names it. The engine is back to its defaults afterwards (threads included).
  */
 export const measureWorkload = async (
   contenders: ReadonlyArray<Contender>,
@@ -51,6 +51,6 @@ export const measureWorkload = async (
 ): Promise<ReadonlyArray<Timing>> => {
   const wanted = (name: string) => only === undefined || only.has(name)
   const ours = await measure(contenders.filter((c) => wanted(c.name)), options)
-  Kernel.useBackend('auto')
+  useDefaults()
   return [...ours, ...measureInChild({ workload, contenders: tfjsContenders.filter(wanted), options })]
 }

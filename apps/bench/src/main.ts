@@ -37,10 +37,10 @@ const emit = (row: Row) => {
 
 console.log(`puregrad bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown cpu'}\n`)
 if (wanted('xor')) {
-  emit(await mlpWorkload({ name: 'XOR', widths: [2, 2, 1], batch: 4, lr: 1, targets: { mutable: 0.5, 'tfjs-cpu': 100, ad: { atMost: 3 } }, gflops: false }, contenders, options))
+  emit(await mlpWorkload({ name: 'XOR', widths: [2, 2, 1], batch: 4, lr: 1, targets: { mutable: 0.5, 'tfjs-cpu': 100, ad: { atMost: 3 }, 'brain.js': 1 }, gflops: false }, contenders, options))
 }
 if (wanted('mid')) {
-  emit(await mlpWorkload({ name: 'mid-size', widths: [784, 128, 10], batch: 64, lr: 0.01, targets: { mutable: 5, 'puregrad-js': 4, ad: { atMost: 1.2 } }, gflops: true }, contenders, options))
+  emit(await mlpWorkload({ name: 'mid-size', widths: [784, 128, 10], batch: 64, lr: 0.01, targets: { mutable: 5, 'puregrad-js': 4, ad: { atMost: 1.2 }, 'puregrad-1t': 1.6, numpy: 1.2 }, gflops: true }, contenders, options))
 }
 if (wanted('matmul')) for (const n of [64, 256, 512]) emit(await matmulWorkload(n, contenders, options))
 if (wanted('cnn')) emit(await cnnWorkload(contenders, options))

@@ -68,11 +68,16 @@ export const median = (xs: ReadonlyArray<number>): number => {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
 }
 
+/** The options with every default filled in (7 samples of at least 0.2 s after 0.3 s of warm-up). */
+export const withDefaults = ({ repetitions = 7, minSeconds = 0.2, warmupSeconds = 0.3 }: MeasureOptions): Required<MeasureOptions> => ({
+  repetitions,
+  minSeconds,
+  warmupSeconds
+})
+
 /** Warms every contender, then takes `repetitions` interleaved samples of each; returns their medians. */
-export const measure = async (
-  contenders: ReadonlyArray<Contender>,
-  { repetitions = 7, minSeconds = 0.2, warmupSeconds = 0.3 }: MeasureOptions = {}
-): Promise<ReadonlyArray<Timing>> => {
+export const measure = async (contenders: ReadonlyArray<Contender>, options: MeasureOptions = {}): Promise<ReadonlyArray<Timing>> => {
+  const { repetitions, minSeconds, warmupSeconds } = withDefaults(options)
   const chunks: Array<number> = []
   for (const c of contenders) {
     await c.prepare?.()

@@ -15,11 +15,11 @@ import { parameterisedLayersOf } from '@puregrad/mlp/Spec'
 import * as T from '@puregrad/mlp/Train'
 import { Matrix as M, Random as R } from '@puregrad/tensor'
 import type { Matrix } from '@puregrad/tensor/Matrix'
-import { Kernel } from '@puregrad/tensor/internal/engine'
 import type { Row } from '../report.js'
 import { samplesOf } from '../report.js'
 import { measureWorkload } from '../isolated.js'
 import type { Contender, MeasureOptions } from '../timing.js'
+import { jsKernels, oneThread, useDefaults } from '../threads.js'
 
 export const CNN_BATCH = 64
 export const CNN_LR = 0.01
@@ -45,12 +45,13 @@ export const cnnWorkload = async (only: ReadonlySet<string> | undefined, options
   const optimizer = Opt.adam(CNN_LR)
   const step = T.step(Mlp.lossAndGradients(spec), optimizer)
   const dropout = R.key(7)
-  let state = T.initialState(optimizer)(params), jsState = state
+  let state = T.initialState(optimizer)(params), jsState = state, state1 = state
   let i = 0
   const batch = () => ({ x, y, key: R.foldIn(dropout, i++) })
   const contenders: Array<Contender> = [
-    { name: 'puregrad', run: () => (state = step(state, batch()).next), prepare: async () => Kernel.useBackend('auto') },
-    { name: 'puregrad-js', run: () => (jsState = step(jsState, batch()).next), prepare: async () => Kernel.useBackend('js') }
+    { name: 'puregrad', run: () => (state = step(state, batch()).next), prepare: async () => useDefaults() },
+    { name: 'puregrad-1t', run: () => (state1 = step(state1, batch()).next), prepare: async () => oneThread() },
+    { name: 'puregrad-js', run: () => (jsState = step(jsState, batch()).next), prepare: async () => jsKernels() }
   ]
   const timings = await measureWorkload(contenders, { kind: 'cnn' }, only, options)
   return {
@@ -88,8 +89,9 @@ export const convWorkload = async (only: ReadonlySet<string> | undefined, option
   const loss = (p: { W: Matrix; b: Matrix; x: Matrix }) => Ad.sum(Ad.mul(Ad.conv2d(p, p.x, options2d), G))
   const run = Ad.grad(loss)
   const contenders: Array<Contender> = [
-    { name: 'puregrad', run: () => run({ W, b, x }), prepare: async () => Kernel.useBackend('auto') },
-    { name: 'puregrad-js', run: () => run({ W, b, x }), prepare: async () => Kernel.useBackend('js') }
+    { name: 'puregrad', run: () => run({ W, b, x }), prepare: async () => useDefaults() },
+    { name: 'puregrad-1t', run: () => run({ W, b, x }), prepare: async () => oneThread() },
+    { name: 'puregrad-js', run: () => run({ W, b, x }), prepare: async () => jsKernels() }
   ]
   const timings = await measureWorkload(contenders, { kind: 'conv' }, only, options)
   return {

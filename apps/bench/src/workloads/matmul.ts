@@ -4,12 +4,12 @@
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import { Matrix as M, Random as R } from '@puregrad/tensor'
-import { Kernel } from '@puregrad/tensor/internal/engine'
 import { matmulInto, naiveMatmul } from '../baselines.js'
 import type { Row } from '../report.js'
 import { samplesOf } from '../report.js'
 import { measureWorkload } from '../isolated.js'
 import type { Contender, MeasureOptions } from '../timing.js'
+import { jsKernels, oneThread, useDefaults } from '../threads.js'
 
 /** The operands every contender multiplies (the tfjs child builds them again: seeded). */
 export const matmulOperands = (n: number) => {
@@ -23,8 +23,9 @@ export const matmulWorkload = async (n: number, only: ReadonlySet<string> | unde
   const { a, b, aData, bData } = matmulOperands(n)
   const out = new Float64Array(n * n)
   const contenders: Array<Contender> = [
-    { name: 'puregrad', run: () => pipe(a, M.matmul(b)), prepare: async () => Kernel.useBackend('auto') },
-    { name: 'puregrad-js', run: () => pipe(a, M.matmul(b)), prepare: async () => Kernel.useBackend('js') },
+    { name: 'puregrad', run: () => pipe(a, M.matmul(b)), prepare: async () => useDefaults() },
+    { name: 'puregrad-1t', run: () => pipe(a, M.matmul(b)), prepare: async () => oneThread() },
+    { name: 'puregrad-js', run: () => pipe(a, M.matmul(b)), prepare: async () => jsKernels() },
     { name: 'mutable', run: () => matmulInto(aData, bData, out, n, n, n) },
     { name: 'naive loop', run: () => naiveMatmul(aData, bData, n, n, n) }
   ]
@@ -34,7 +35,7 @@ export const matmulWorkload = async (n: number, only: ReadonlySet<string> | unde
     workload: `matmul ${n}×${n}`,
     unit: 'GFLOP/s',
     figures: Object.fromEntries(timings.map((t) => [t.name, flops / t.seconds / 1e9])),
-    targets: n >= 256 ? { 'naive loop': 2, 'puregrad-js': 4 } : {},
+    targets: n >= 256 ? { 'naive loop': 2, 'puregrad-js': 4, ...(n >= 512 ? { 'puregrad-1t': 1.7 } : {}) } : {},
     samples: samplesOf(timings)
   }
 }

@@ -4,13 +4,15 @@
  *   Mid-size: widths [784, 128, 10], batch 64, sigmoid + BCE: steps per second and GFLOP/s.
  */
 import { Matrix as M, Random as R } from '@puregrad/tensor'
-import { Kernel } from '@puregrad/tensor/internal/engine'
 import * as Init from '@puregrad/mlp/Init'
 import * as Opt from '@puregrad/mlp/Optimizer'
 import type { MlpSpec } from '@puregrad/mlp/Spec'
 import * as T from '@puregrad/mlp/Train'
 import { adTraining } from '../adStep.js'
 import { mutableMlp } from '../baselines.js'
+import { brainXor } from '../brain.js'
+import { measureNumpy } from '../numpy.js'
+import { jsKernels, oneThread, useDefaults } from '../threads.js'
 import type { Row } from '../report.js'
 import { samplesOf } from '../report.js'
 import { measureWorkload } from '../isolated.js'
@@ -66,15 +68,23 @@ export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | un
   const mutable = mutableMlp(w.widths, weights, biases, w.batch)
 
   let jsState = state
+  let state1 = state
   const ad = adTraining(params, w.lr)
   let adState = ad.initial
   const contenders: Array<Contender> = [
-    { name: 'puregrad', run: () => (state = step(state, batch).next), prepare: async () => Kernel.useBackend('auto') },
-    { name: 'puregrad-js', run: () => (jsState = step(jsState, batch).next), prepare: async () => Kernel.useBackend('js') },
-    { name: 'ad', run: () => (adState = ad.step(adState, batch).next), prepare: async () => Kernel.useBackend('auto') },
+    { name: 'puregrad', run: () => (state = step(state, batch).next), prepare: async () => useDefaults() },
+    { name: 'puregrad-1t', run: () => (state1 = step(state1, batch).next), prepare: async () => oneThread() },
+    { name: 'puregrad-js', run: () => (jsState = step(jsState, batch).next), prepare: async () => jsKernels() },
+    { name: 'ad', run: () => (adState = ad.step(adState, batch).next), prepare: async () => useDefaults() },
     { name: 'mutable', run: () => mutable(xData, yData, w.lr) }
   ]
-  const timings = await measureWorkload(contenders, { kind: 'mlp', mlp: w }, only, options)
+  if (w.name === 'XOR') {
+    const brain = brainXor(weights, biases, Math.min(w.lr, 0.5))
+    contenders.push({ name: 'brain.js', run: brain.step })
+  }
+  const ours = await measureWorkload(contenders, { kind: 'mlp', mlp: w }, only, options)
+  const numpy = only === undefined || only.has('numpy') ? measureNumpy(w, { weights, biases, xData, yData }, options) : undefined
+  const timings = numpy === undefined ? ours : [...ours, numpy]
   const flops = stepFlops(w.widths, w.batch)
   return {
     workload: `${w.name} [${w.widths.join(', ')}] batch ${w.batch}`,

@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { Data, Init, Mlp, Optimizer, Spec, Train } from '@puregrad/mlp'
-import { Matrix, Random } from '@puregrad/tensor'
+import { Exp, Log, Matrix, Random, Tanh } from '@puregrad/tensor'
 import { Kernel } from '@puregrad/tensor/internal/engine'
 
 export interface WorkloadResult {
@@ -15,8 +15,40 @@ export interface WorkloadResult {
   readonly outputs: ReadonlyArray<number>
   /** The loss after 20 SGD steps of a [32, 24, 16, 12, 4] sigmoid/relu/tanh network on random data, batch 16. */
   readonly wideLoss: number | null
+  /** The losses after 30 steps of Adam on a cosine schedule and of SGD on an exponential one (tanh, softmax CE). */
+  readonly scheduledLosses: ReadonlyArray<number | null>
   /** Σ of a 64×64 product: the bits must not depend on the engine or the kernel. */
   readonly productSum: number
+  /**
+   * A hash of the bits of exp, log, log1p, tanh and expm1 (@puregrad/tensor's, not Math's) at 50,000 seeded doubles of
+   * every magnitude: one differing last bit anywhere changes it.
+   */
+  readonly functionsDigest: string
+}
+
+/**
+ * FNV-1a over the two 32-bit words of each result. The arguments are made from their bits (sign, an exponent for
+ * |x| from 2^−40 to 2^12, 52 random fraction bits), not with `**`, whose last bit differs between engines too.
+ */
+const functionsDigest = (): string => {
+  const functions = [Exp.exp, Log.log, Log.log1p, Tanh.tanh, Tanh.expm1]
+  const u = Random.uniform(Random.key(11), 4, 50_000).data
+  const bits = new Float64Array(1)
+  const words = new Uint32Array(bits.buffer) // little-endian: words[1] is the upper one
+  let hash = 0x811c9dc5
+  for (let i = 0; i < 50_000; i++) {
+    const sign = u[i]! < 0.5 ? 0x80000000 : 0
+    const exponent = 1023 - 40 + Math.floor(52 * u[50_000 + i]!)
+    words[1] = (sign | (exponent << 20) | Math.floor(u[100_000 + i]! * 0x100000)) >>> 0
+    words[0] = Math.floor(u[150_000 + i]! * 0x100000000) >>> 0
+    const x = bits[0]!
+    for (const f of functions) {
+      bits[0] = f(x)
+      hash = Math.imul(hash ^ words[0]!, 0x01000193) >>> 0
+      hash = Math.imul(hash ^ words[1]!, 0x01000193) >>> 0
+    }
+  }
+  return hash.toString(16).padStart(8, '0')
 }
 
 /** Trains a network wide enough for the WebAssembly kernel (every product has m·n·k ≥ 512) and returns its loss. */
@@ -36,6 +68,23 @@ const wideNetworkLoss = (): number | null => {
   return (E.isRight(trained) ? trained.right : trained.left.last).loss
 }
 
+/** Adam with cosine decay, and SGD with exponential decay, on a small tanh/softmax network. */
+const scheduledLosses = (): ReadonlyArray<number | null> => {
+  const spec: Spec.MlpSpec = { widths: [6, 10, 3], activations: ['tanh', 'softmax'], loss: 'softmaxCrossEntropy', reduction: 'mean' }
+  const [kp, kx] = Random.split(Random.key(5), 2)
+  const x = Random.normal(kx!, 6, 12)
+  const y = Matrix.makeBy(3, 12, (i: number, j: number) => (j % 3 === i ? 1 : 0))
+  const params = Init.init(Init.glorotUniform)(kp!, spec)
+  const lossAfter30 = <S>(optimizer: Optimizer.Optimizer<S>): number | null => {
+    const trained = Train.train(spec, optimizer)(Train.initialState(optimizer)(params), Data.repeat({ x, y }, 30))
+    return (E.isRight(trained) ? trained.right : trained.left.last).loss
+  }
+  return [
+    lossAfter30(Optimizer.adam(Optimizer.cosineDecay({ rate: 0.05, decaySteps: 30, alpha: 0.1 }))),
+    lossAfter30(Optimizer.sgd(Optimizer.exponentialDecay({ rate: 0.5, decayRate: 0.8, transitionSteps: 7 })))
+  ]
+}
+
 export const workload = (): WorkloadResult => {
   const spec = Spec.notebookXor
   const xor = Data.decodeDataset({ x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [[0], [1], [1], [0]] })
@@ -50,6 +99,8 @@ export const workload = (): WorkloadResult => {
     loss: final.loss,
     outputs: Array.from(Mlp.predict(spec, final.params)(xor.right.x).data),
     wideLoss: wideNetworkLoss(),
-    productSum: Matrix.sum(Matrix.matmul(a)(a))
+    scheduledLosses: scheduledLosses(),
+    productSum: Matrix.sum(Matrix.matmul(a)(a)),
+    functionsDigest: functionsDigest()
   }
 }

@@ -16,6 +16,7 @@ import type { Matrix } from '@puregrad/tensor/Matrix'
 import * as T from '@puregrad/tensor/Tree'
 import type { Tree } from '@puregrad/tensor/Tree'
 import { applyUpdates as fusedApplyUpdates, fusionOf, withFusion } from './internal/fusion.js'
+import { cosPi, powerOf, realPower } from './internal/scheduleMath.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -63,8 +64,9 @@ export const constant = (rate: number): Schedule => {
 }
 
 /**
- * rate·decayRate^(step / transitionSteps), the exponent floored when `staircase` is true. Throws RangeError unless
- * rate is finite, decayRate finite and > 0, and transitionSteps finite and > 0.
+ * rate·decayRate^(step / transitionSteps), the exponent floored when `staircase` is true; the power is formed from
+ * IEEE arithmetic (not `**`, whose last bit differs between engines), so a schedule gives the same rates everywhere.
+ * Throws RangeError unless rate is finite, decayRate finite and > 0, and transitionSteps finite and > 0.
  */
 export const exponentialDecay = ({
   rate,
@@ -82,12 +84,13 @@ export const exponentialDecay = ({
   check('exponentialDecay', 'transitionSteps', transitionSteps, positive, 'a finite number > 0')
   return (step) => {
     const p = step / transitionSteps
-    return rate * decayRate ** (staircase ? Math.floor(p) : p)
+    return rate * realPower(decayRate, staircase ? Math.floor(p) : p)
   }
 }
 
 /**
- * Cosine decay from `rate` to `alpha·rate` over `decaySteps`, then flat: rate·((1 − α)·½(1 + cos(π·min(t, T)/T)) + α).
+ * Cosine decay from `rate` to `alpha·rate` over `decaySteps`, then flat: rate·((1 − α)·½(1 + cos(π·min(t, T)/T)) + α),
+ * the cosine from IEEE arithmetic (not Math.cos, which differs between engines in the last bit).
  * Throws RangeError unless rate is finite, decaySteps finite and > 0, and alpha finite.
  */
 export const cosineDecay = ({ rate, decaySteps, alpha = 0 }: { rate: number; decaySteps: number; alpha?: number }): Schedule => {
@@ -96,7 +99,7 @@ export const cosineDecay = ({ rate, decaySteps, alpha = 0 }: { rate: number; dec
   check('cosineDecay', 'alpha', alpha, finite, 'a finite number')
   return (step) => {
     const t = Math.min(step, decaySteps) / decaySteps
-    return rate * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * t)) + alpha)
+    return rate * ((1 - alpha) * 0.5 * (1 + cosPi(t)) + alpha)
   }
 }
 
@@ -203,16 +206,6 @@ export const scaleByAdam = ({ b1 = 0.9, b2 = 0.999, eps = 1e-8 } = {}): Optimize
 }
 
 /** β·m + (1 − β)·gᵖ, entry by entry (p = 1 for the mean, 2 for the uncentred variance). */
-/**
- * bⁿ for an integer n ≥ 0 by binary exponentiation: the same products, so the same bits, on every engine (`**` is
- * implementation-defined in ECMAScript).
- */
-const powerOf = (b: number, n: number): number => {
-  let result = 1
-  for (let base = b, e = n; e > 0; e >>>= 1, base *= base) if (e & 1) result *= base
-  return result
-}
-
 const moment = (g: Matrix, m: Matrix, beta: number, power: 1 | 2): Matrix => {
   const out = new Float64Array(g.data.length)
   for (let i = 0; i < out.length; i++) {

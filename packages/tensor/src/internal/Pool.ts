@@ -8,7 +8,8 @@
  * Same bits for any thread count: a band is a run of whole 4×4 output tiles, each computed by the module's one loop,
  * summing ascending p from +0. Nothing is ever summed across threads, so how the tiles are split cannot change a result.
  *
- * Where it runs: Node (worker_threads, reached through process.getBuiltinModule, so nothing here imports Node) and
+ * Where it runs: Node (worker_threads, looked up at run time with process.getBuiltinModule where it exists, so nothing
+ * here imports Node and a browser bundle carries no Node dependency) and
  * Web Workers in a cross-origin-isolated page, from a thread that may block (a worker, not a page's main thread).
  * Elsewhere, or if shared memory cannot be made, `pool()` is undefined and products run on one thread, with the same
  * results. Workers start lazily on the first product big enough, are unref'd (a Node process exits as if they were
@@ -59,10 +60,10 @@ const host = globalThis as unknown as Host
 /** A function starting a worker that runs `serve` on this platform, or undefined where workers cannot run. */
 const workerStarter = (): ((data: WorkerData) => void) | undefined => {
   const serve = `(${String(tileProgram)})().serve`
-  const nodeThreads = host.process?.getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined
+  const nodeThreads = host.process?.getBuiltinModule?.('worker_threads') as NodeWorkerThreads | undefined
   if (nodeThreads !== undefined) {
     return (data) => {
-      const worker = new nodeThreads.Worker(`${serve}(require('node:worker_threads').workerData)`, { eval: true, workerData: data })
+      const worker = new nodeThreads.Worker(`${serve}(process.getBuiltinModule('worker_threads').workerData)`, { eval: true, workerData: data })
       worker.unref()
       // A worker that fails only means fewer threads take bands (nothing waits on a particular one).
       worker.on('error', () => {})
@@ -91,7 +92,7 @@ const mayBlock = (): boolean => {
 
 /** Threads this machine has: Node's availableParallelism, a browser's hardwareConcurrency, else 1. */
 export const cores = (): number => {
-  const os = host.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined
+  const os = host.process?.getBuiltinModule?.('os') as { availableParallelism?: () => number } | undefined
   const n = os?.availableParallelism?.() ?? host.navigator?.hardwareConcurrency ?? 1
   return Number.isInteger(n) && n >= 1 ? n : 1
 }
@@ -148,12 +149,20 @@ export const start = (maxPages: number = sharedMaxPages): Pool | undefined => {
   const { control, job } = program.views(shared)
   let workers = 0
   let threads = 1
+  let refused = false
   const threaded = make(exports, sharedMultiplier(control, job, () => Math.min(threads, workers + 1)))
   return {
     kernel: single === undefined ? threaded : withFallback(threaded, single),
     use: (count) => {
       threads = count
-      for (; workers < count - 1; workers++) startWorker({ module, memory, control: shared, index: workers })
+      while (workers < count - 1 && !refused) {
+        try {
+          startWorker({ module, memory, control: shared, index: workers })
+          workers++
+        } catch {
+          refused = true // the platform would not start a worker: the ones running (maybe none) share the work
+        }
+      }
     },
     workers: () => workers
   }

@@ -3,6 +3,7 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as Opt from 'fp-ts/lib/Option.js'
 import * as M from '@puregrad/tensor/Matrix'
 import { key, normal, split } from '@puregrad/tensor/Random'
+import * as Threads from '@puregrad/tensor/Threads'
 import { describe, expect, it } from 'vitest'
 import { batches, repeat } from './Data.js'
 import * as I from './Init.js'
@@ -206,5 +207,30 @@ describe('any objective', () => {
     if (E.isLeft(viaObjective) || E.isLeft(viaSpec)) return
     expect(viaObjective.right.loss).toBe(viaSpec.right.loss)
     viaObjective.right.params.forEach((p, l) => expect(M.equals(p.W, viaSpec.right.params[l]!.W)).toBe(true))
+  })
+})
+
+describe('threads', () => {
+  it('a run gives the same bits with 1, 2 and 3 threads, fused SGD and Adam alike', () => {
+    // Products of 200·64·32 = 409,600 multiply-adds: shared between threads when more than one is set.
+    const spec = uniform([200, 64, 10], 'sigmoid', 'binaryCrossEntropy', 'sum')
+    const [kp, kx, ky] = split(key(9), 3)
+    const x = normal(kx!, 200, 32)
+    const y = M.map((v: number) => (v > 0 ? 1 : 0))(normal(ky!, 10, 32))
+    const params = I.init(I.glorotUniform)(kp!, spec)
+    const run = (threads: number, optimizer: O.Optimizer<unknown>) =>
+      Threads.withCount(threads, () => {
+        const trained = T.train(spec, optimizer)(T.initialState(optimizer)(params), repeat({ x, y }, 8))
+        if (E.isLeft(trained)) throw new Error(trained.left.message)
+        return trained.right
+      })
+    for (const optimizer of [O.sgd(0.01), O.adam(0.01)] as ReadonlyArray<O.Optimizer<unknown>>) {
+      const one = run(1, optimizer)
+      for (const threads of [2, 3]) {
+        const many = run(threads, optimizer)
+        expect(Object.is(many.loss, one.loss)).toBe(true)
+        many.params.forEach((p, l) => expect(M.equals(p.W, one.params[l]!.W) && M.equals(p.b, one.params[l]!.b)).toBe(true))
+      }
+    }
   })
 })

@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { MAX_MODEL_BYTES } from '@puregrad/cli-kit/files'
 import { UsageError, integerIn, oneOf, parseFlags, path, positiveNumber, reportPath } from '@puregrad/cli-kit/flags'
 import * as Opt from '@puregrad/mlp/Optimizer'
+import { Threads } from '@puregrad/tensor'
 import type { OptimizerName } from '@puregrad/mlp/Optimizer'
 import type { ModelName } from './models.js'
 import { modelNames } from './models.js'
@@ -20,6 +21,8 @@ export interface Options {
   readonly lr: number
   readonly optimizer: OptimizerName
   readonly patience: number
+  /** Threads for the large products (results do not depend on it); undefined: tensor's default. */
+  readonly threads: number | undefined
   readonly save: string | undefined
   readonly load: string | undefined
   readonly report: string | undefined
@@ -49,6 +52,7 @@ const valueFlags = {
   lr: positiveNumber,
   optimizer: oneOf<OptimizerName>(Opt.names),
   patience: integerIn('an integer in [1, 100000]', 1, 100_000),
+  threads: integerIn(`an integer in [1, ${Threads.MAX}]`, 1, Threads.MAX),
   save: path,
   load: path,
   report: reportPath,
@@ -79,6 +83,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): E.Either<UsageError, Opt
     lr: values.lr ?? defaults.lr,
     optimizer: values.optimizer ?? defaults.optimizer,
     patience: values.patience ?? defaults.patience,
+    threads: values.threads,
     save: values.save,
     load: values.load,
     report: values.report,
@@ -111,6 +116,8 @@ Model and training
   --lr X            learning rate (default ${defaults.lr})
   --optimizer O     ${Opt.names.join(', ')} (default ${defaults.optimizer})
   --patience N      epochs without a better validation loss before stopping (default ${defaults.patience})
+  --threads N       threads for the large products, 1 to ${Threads.MAX} (default: the cores, up to ${Threads.DEFAULT_MAX}); the results
+                    are the same bits for any N
 
 Files
   --save FILE       write the trained model (puregrad/mlp JSON)

@@ -81,6 +81,8 @@ describe('options', () => {
     expect(message(['--model', 'rnn'])).toBe('--model: expected one of mlp, cnn, got "rnn"')
     expect(message(['--load', 'm.json', '--model', 'cnn'])).toBe('--model cannot be combined with --load: the model file holds the architecture')
     expect(message(['--batch', '0'])).toBe('--batch: expected an integer in [1, 100000], got "0"')
+    expect(message(['--threads', '0'])).toBe('--threads: expected an integer in [1, 64], got "0"')
+    expect(E.getOrElseW(() => null)(parseArgs(['--threads', '3']))?.threads).toBe(3)
     expect(message(['--report', 'r.png'])).toBe('--report: expected a file path ending in .svg or .html, got "r.png"')
     expect(message(['--save', 'x.csv', '--predict', 'x.csv'])).toBe('--save and --predict name the same file')
     expect(message(['--Seed', '3'])).toBe('unknown flag --Seed (see --help; did you mean --seed?)')

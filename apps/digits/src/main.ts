@@ -16,6 +16,7 @@ import { encodeModel } from '@puregrad/mlp/Codec'
 import * as Mlp from '@puregrad/mlp/Mlp'
 import type { MlpSpec } from '@puregrad/mlp/Spec'
 import { activationsOf, layersOf, widthsOf } from '@puregrad/mlp/Spec'
+import { Threads } from '@puregrad/tensor'
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import type { Options } from './cli.js'
 import { MAX_PARAMETERS, MAX_PREDICT_BYTES, MAX_PREDICT_LINES, helpText, parseArgs } from './cli.js'
@@ -131,6 +132,7 @@ const jsonDocument = (run: Run, options: Options) => ({
   steps: run.trained.steps,
   seconds: run.seconds,
   stepsPerSecond: stepsPerSecond(run),
+  threads: Threads.count(),
   trainAccuracy: run.evaluations.train.accuracy,
   validationAccuracy: run.evaluations.validation.accuracy,
   testAccuracy: run.evaluations.test.accuracy,
@@ -173,6 +175,7 @@ const main = (argv: ReadonlyArray<string>, io: Io): number => {
     return EXIT_OK
   }
   const mode: ProgressMode = options.json || options.quiet ? 'off' : io.isTTY ? 'bar' : 'lines'
+  if (options.threads !== undefined) Threads.setCount(options.threads)
   const run = train(options, mode, io)
   io.out(options.json ? JSON.stringify(jsonDocument(run, options)) + '\n' : textReport(run, options, io))
   return EXIT_OK

@@ -62,13 +62,13 @@ export function tileProgram() {
   const CONTROL_SLOTS = 4
   const BAND_BITS = 12
   const BAND_MASK = (1 << BAND_BITS) - 1
-  /** Polls before sleeping (see `spin`): about 100 µs. */
-  const SPINS = 8000
+  /** Polls before sleeping (see `spin`): some 25 µs; longer spins measured no faster and take a core from others. */
+  const SPINS = 2000
 
   /**
    * Polls control[slot] for a while; true as soon as it differs from `seen`. A wait that ends within the spin costs no
-   * sleep and wake-up, which on a virtual machine takes tens of microseconds: about what a training step's next
-   * product is away (its JS work between products is short), so the threads stay awake through a step.
+   * sleep and wake-up (about 50 µs on the 2-vCPU virtual machines measured): the last bands of a product, or a
+   * product published right after the previous one.
    */
   const spin = (control: Int32Array, slot: number, seen: number): boolean => {
     for (let i = 0; i < SPINS; i++) if (Atomics.load(control, slot) !== seen) return true

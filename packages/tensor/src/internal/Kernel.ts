@@ -34,10 +34,13 @@ export const TILED_THRESHOLD = 4096
 export const WASM_THRESHOLD = 512
 
 /**
- * From this many multiply-adds up, a product is shared between threads when more than one is set (Threads.ts): below
- * it, waking the workers costs more than the share saves.
+ * From this many multiply-adds up (128×128×128), a product is shared between threads when more than one is set
+ * (Threads.ts). Below it the share saves less than it costs: the operands copied into and out of shared memory (about
+ * twice as slow as into the single-threaded module's own), a worker's wake-up, and on a 2-vCPU machine the other
+ * thread's slower pace. Measured on 2 threads, against one: 64³ 0.6×, 96³ 0.8×, 64×256×128 1.0×, 128³ 1.1×,
+ * 256³ 1.3×, 512³ 1.7× (apps/bench/results/2026-12-01-threads.md).
  */
-export const THREAD_THRESHOLD = 1 << 17
+export const THREAD_THRESHOLD = 1 << 21
 
 /** The operands of a product: A is m×k with A(i, p) = a[i·ars + p·acs], B is k×n with B(p, j) = b[p·brs + j·bcs]. */
 type Operands = [

@@ -47,6 +47,10 @@ export interface WorkerData {
  *     word, or whose read of the record raced the next job, fails the exchange and reads again.
  *   1 bands done (the caller waits on it)
  *   2 workers that take part: worker i claims bands only while i < this (the thread count can be lowered)
+ *   3 workers asleep on the claim word, 4 whether the caller is asleep on bands done: a thread that changes a word
+ *     calls Atomics.notify only when someone sleeps on it (a wake-up is a system call, tens of µs on the virtual
+ *     machines measured). Each side stores its own word, then reads the other's (all sequentially consistent), and
+ *     Atomics.wait checks the word it sleeps on atomically with going to sleep, so a wake-up is never missed.
  * A job's record is written before its claim word is published (Atomics.store), and not again until all its bands
  * are done, which needs every claim of it to have been made.
  */
@@ -57,9 +61,9 @@ export function tileProgram() {
   } as const
   const JOB_LENGTH = 21
   const Epilogue = { none: 0, axpy: 1, bias: 2, biasSigmoid: 3, derivative: 4 } as const
-  const CLAIM = 0, DONE = 1, ACTIVE = 2
+  const CLAIM = 0, DONE = 1, ACTIVE = 2, ASLEEP = 3, CALLER_ASLEEP = 4
   /** Int32 slots before the job record (a multiple of 2, so the record is 8-byte aligned). */
-  const CONTROL_SLOTS = 4
+  const CONTROL_SLOTS = 6
   const BAND_BITS = 12
   const BAND_MASK = (1 << BAND_BITS) - 1
   /** Polls before sleeping (see `spin`): some 25 µs; longer spins measured no faster and take a core from others. */
@@ -131,7 +135,7 @@ export function tileProgram() {
       if (band >= bands) return word
       if (Atomics.compareExchange(control, CLAIM, word, word + 1) !== word) continue
       runBand(x, job, band)
-      if (Atomics.add(control, DONE, 1) + 1 === bands) Atomics.notify(control, DONE)
+      if (Atomics.add(control, DONE, 1) + 1 === bands && Atomics.load(control, CALLER_ASLEEP) !== 0) Atomics.notify(control, DONE)
     }
   }
 
@@ -151,27 +155,35 @@ export function tileProgram() {
     const { control, job } = views(data.control)
     for (;;) {
       const seen = data.index < Atomics.load(control, ACTIVE) ? work(x, control, job) : Atomics.load(control, CLAIM)
-      if (!spin(control, CLAIM, seen)) Atomics.wait(control, CLAIM, seen)
+      if (!spin(control, CLAIM, seen)) {
+        Atomics.add(control, ASLEEP, 1)
+        Atomics.wait(control, CLAIM, seen)
+        Atomics.sub(control, ASLEEP, 1)
+      }
     }
   }
 
   /**
    * Publishes the job already written into the record, shared by `workers` workers besides the caller (the caller's
-   * thread only, between jobs): the claim word of the next job number with band 0, then wakes the workers.
+   * thread only, between jobs): the claim word of the next job number with band 0, then wakes the workers that sleep.
    */
   const publish = (control: Int32Array, workers: number): void => {
     Atomics.store(control, ACTIVE, workers)
     Atomics.store(control, DONE, 0)
     const next = ((Atomics.load(control, CLAIM) >>> BAND_BITS) + 1) & ((1 << (32 - BAND_BITS)) - 1)
     Atomics.store(control, CLAIM, next << BAND_BITS)
-    Atomics.notify(control, CLAIM)
+    if (Atomics.load(control, ASLEEP) !== 0) Atomics.notify(control, CLAIM)
   }
 
   /** Blocks the caller's thread until every band of the published job is done. */
   const awaitDone = (control: Int32Array, job: Float64Array): void => {
     const bands = job[Field.bands]!
     for (let done = Atomics.load(control, DONE); done < bands; done = Atomics.load(control, DONE)) {
-      if (!spin(control, DONE, done)) Atomics.wait(control, DONE, done)
+      if (!spin(control, DONE, done)) {
+        Atomics.store(control, CALLER_ASLEEP, 1)
+        Atomics.wait(control, DONE, done)
+        Atomics.store(control, CALLER_ASLEEP, 0)
+      }
     }
   }
 

@@ -11,6 +11,8 @@ import type { DenseParams } from './Dense.js'
 import { gradCheck } from './GradCheck.js'
 import { anyNetwork } from './testing/cases.js'
 import * as V from './Vjp.js'
+import * as Tree from '@puregrad/tensor/Tree'
+import { descendOf } from './internal/descend.js'
 
 /** f's value as a number, for GradCheck: the ops compute plainly on untraced matrices. */
 const valueOf = (m: Matrix | number): number => (typeof m === 'number' ? m : m.data[0]!)
@@ -104,28 +106,29 @@ describe('every primitive passes GradCheck', () => {
   })
 })
 
-describe('a dense stack through Ad gives Backprop\'s bits', () => {
-  /** The network of a Backprop stack, written with Ad.dense and the fused loss that matches its output pair. */
-  const adLoss = (stack: B.DenseStack) => (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix) => {
-    const last = params.length - 1
-    let h: Matrix = x
-    params.forEach((p, l) => {
-      const act = stack.activations[l]!
-      // The canonical output pairs leave their activation to the loss, as Backprop's fused path does.
-      const fused = l === last && act.name === stack.loss.canonical
-      h = Ad.dense(p, h, fused ? 'identity' : act)
-    })
-    switch (stack.loss.name) {
-      case 'binaryCrossEntropy':
-        return Ad.binaryCrossEntropyWithLogits(h, y, stack.reduction)
-      case 'softmaxCrossEntropy':
-        return Ad.softmaxCrossEntropy(h, y, stack.reduction)
-      case 'squaredError':
-      case 'meanSquaredError':
+/** The network of a Backprop stack, written with Ad.dense and the fused loss that matches its output pair. */
+const adLoss = (stack: B.DenseStack) => (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix) => {
+  const last = params.length - 1
+  let h: Matrix = x
+  params.forEach((p, l) => {
+    const act = stack.activations[l]!
+    // The canonical output pairs leave their activation to the loss, as Backprop's fused path does.
+    const fused = l === last && act.name === stack.loss.canonical
+    h = Ad.dense(p, h, fused ? 'identity' : act)
+  })
+  switch (stack.loss.name) {
+    case 'binaryCrossEntropy':
+      return Ad.binaryCrossEntropyWithLogits(h, y, stack.reduction)
+    case 'softmaxCrossEntropy':
+      return Ad.softmaxCrossEntropy(h, y, stack.reduction)
+    case 'squaredError':
     case 'meanSquaredError':
-        return Ad.squaredError(h, y, stack.reduction)
-    }
+  case 'meanSquaredError':
+      return Ad.squaredError(h, y, stack.reduction)
   }
+}
+
+describe('a dense stack through Ad gives Backprop\'s bits', () => {
   it.each(['js', 'wasm'] as const)('on random networks, activations, losses and reductions (%s kernels)', (backend) => {
     fc.assert(
       fc.property(anyNetwork, ({ stack, params, x, y }) => {
@@ -222,6 +225,52 @@ describe('Ad.objective', () => {
     const viaObjective = Ad.objective(f)(params, m(42, 2, 3))
     expect(viaObjective.loss).toBe(direct.value)
     expect(M.equals(viaObjective.grads.a, direct.grads.a) && M.equals(viaObjective.grads.b, direct.grads.b)).toBe(true)
+  })
+})
+
+describe('Ad.objective\'s gradient step (Train.step\'s private route with plain SGD)', () => {
+  /** The reference: f's gradients, then θ + factor·g on every leaf as SGD applies it. */
+  const stepThenApply = <P extends object, Bt>(f: (p: P, batch: Bt) => Matrix, params: P, batch: Bt, factor: number) => {
+    const { value, grads } = Ad.valueAndGrad(f)(params, batch)
+    return { loss: value, params: Tree.zipWith(grads as unknown as Tree.Tree, (p, g) => M.axpy(factor, g)(p))(params as unknown as Tree.Tree) }
+  }
+  const fused = <P, Bt>(f: (p: P, batch: Bt) => Matrix) => descendOf<P, Bt>(Ad.objective(f))!
+  const sameTree = (a: unknown, b: unknown) => {
+    const la = Tree.leaves(a as Tree.Tree), lb = Tree.leaves(b as Tree.Tree)
+    expect(la.length).toBe(lb.length)
+    la.forEach((leaf, i) => expect(M.equals(leaf, lb[i]!)).toBe(true))
+    const structure = (t: unknown) => JSON.stringify(t, (_, v: unknown) => (v instanceof Object && ArrayBuffer.isView((v as Matrix).data) ? `${(v as Matrix).rows}×${(v as Matrix).cols}` : v))
+    expect(structure(a)).toBe(structure(b))
+  }
+  it.each(['js', 'wasm'] as const)('gives the bits of gradients then SGD on random dense networks (%s kernels)', (backend) => {
+    fc.assert(
+      fc.property(anyNetwork, fc.double({ min: -2, max: 2, noNaN: true }), ({ stack, params, x, y }, factor) => {
+        const f = (p: ReadonlyArray<DenseParams>, batch: { x: Matrix; y: Matrix }) => adLoss(stack)(p, batch.x, batch.y)
+        const before = params.map((p) => [snapshot(p.W), snapshot(p.b)])
+        const [ours, reference] = K.withBackend(backend, () => [fused(f)(params, { x, y }, factor), stepThenApply(f, params, { x, y }, factor)] as const)
+        expect(Object.is(ours.loss, reference.loss)).toBe(true)
+        sameTree(ours.params, reference.params)
+        expect(params.map((p) => [snapshot(p.W), snapshot(p.b)])).toEqual(before)
+      }),
+      { numRuns: 100 }
+    )
+  })
+  it('steps leaves used twice (tied weights), unused, an input that is a parameter, and a result that is a leaf, after the sweep', () => {
+    type P = { readonly W: Matrix; readonly b1: Matrix; readonly b2: Matrix; readonly x: Matrix; readonly unused: Matrix; readonly s: Matrix }
+    const params: P = { W: m(50, 3, 4), b1: m(51, 3, 1), b2: m(52, 4, 1), x: m(53, 4, 2), unused: m(54, 2, 2), s: m(55, 1, 1) }
+    const tied = (p: P, y: Matrix) => {
+      const h = Ad.dense({ W: p.W, b: p.b1 }, p.x, 'tanh') // W used here and, transposed, below
+      return Ad.add(Ad.squaredError(Ad.dense({ W: Ad.transpose(p.W), b: p.b2 }, h), y, 'mean'), Ad.square(p.s))
+    }
+    const y = m(56, 4, 2)
+    const ours = fused(tied)(params, y, -0.1), reference = stepThenApply(tied, params, y, -0.1)
+    expect(Object.is(ours.loss, reference.loss)).toBe(true)
+    sameTree(ours.params, reference.params)
+    const leafResult = (p: { a: Matrix; W: Matrix; b: Matrix }) => Ad.add(p.a, Ad.sum(Ad.dense({ W: p.W, b: p.b }, p.a)))
+    const q = { a: m(57, 1, 1), W: m(58, 2, 1), b: m(59, 2, 1) }
+    sameTree(fused(leafResult)(q, undefined, 0.5).params, stepThenApply(leafResult, q, undefined, 0.5).params)
+    const onlyResult = (p: { a: Matrix }) => p.a
+    sameTree(fused(onlyResult)({ a: m(60, 1, 1) }, undefined, 0.5).params, stepThenApply(onlyResult, { a: m(60, 1, 1) }, undefined, 0.5).params)
   })
 })
 

@@ -31,7 +31,7 @@
  */
 
 import type { Matrix } from '@puregrad/tensor/Matrix'
-import { ShapeError, shapeOf, zeros } from '@puregrad/tensor/Matrix'
+import { ShapeError, axpy, shapeOf, zeros } from '@puregrad/tensor/Matrix'
 import type { Activation, ActivationName } from './Activation.js'
 import * as Act from './Activation.js'
 import type { Reduction } from './Loss.js'
@@ -48,6 +48,7 @@ import type { Axis } from './internal/ad/structural.js'
 import type { Input, Primitive } from './internal/ad/tape.js'
 import { apply, differentiate, valueOf } from './internal/ad/tape.js'
 import { gradTree, mapLeaves, traceTree } from './internal/ad/trees.js'
+import { withDescend } from './internal/descend.js'
 
 export type { Input } from './internal/ad/tape.js'
 export type { Conv2dOptions, ImageShape, Pair, Pool2dOptions } from './internal/ad/image.js'
@@ -81,10 +82,33 @@ export const valueAndGrad =
  */
 export const objective = <P, B>(f: (params: P, batch: B) => Input): ((params: P, batch: B) => { readonly loss: number; readonly grads: P }) => {
   const run = valueAndGrad(f)
-  return (params, batch) => {
-    const { value, grads } = run(params, batch)
-    return { loss: value, grads }
+  return withDescend(
+    (params: P, batch: B) => {
+      const { value, grads } = run(params, batch)
+      return { loss: value, grads }
+    },
+    (params: P, batch: B, factor: number) => valueAndStep(f, params, batch, factor)
+  )
+}
+
+/**
+ * Train.step's private route for an objective with plain SGD: f's value and θ + factor·∂f/∂θ for every leaf, the
+ * update fused into the VJP of the op that uses a leaf (Dense's W in its product's epilogue) where it is that leaf's
+ * only use, applied after the sweep (Matrix.axpy, as SGD applies it) for the others: the same bits either way.
+ */
+const valueAndStep = <P, B>(f: (params: P, batch: B) => Input, params: P, batch: B, factor: number): { readonly loss: number; readonly params: P } => {
+  const leaves: Array<Matrix> = []
+  const { value, cotangents, stepped } = differentiate(
+    'Ad.objective',
+    (call) => f(traceTree('Ad.objective', params, call, leaves) as P, batch),
+    { scale: factor }
+  )
+  const next = new Array<Matrix>(leaves.length)
+  for (let i = 0; i < leaves.length; i++) {
+    const θ = leaves[i]!
+    next[i] = stepped[i] ?? axpy(factor, cotangents[i] ?? zeros(θ.rows, θ.cols))(θ)
   }
+  return { loss: value, params: gradTree(params, next, leaves, { next: 0 }) as P }
 }
 
 /** `grad(f)(params, ...args)`: the gradient alone (see {@link valueAndGrad}). */

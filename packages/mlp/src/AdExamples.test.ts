@@ -65,6 +65,33 @@ describe('Ad examples train with the optimizers', () => {
   })
 })
 
+describe('Ad.objective with plain SGD', () => {
+  it('takes Train.step\'s fused route (W stepped in its product\'s epilogue) with the bits of gradients then update', () => {
+    const { x, labels } = spirals(key(6), 3, 20)
+    const [ka, kz] = split(key(7), 2)
+    const data = M.matmul(normal(kz!, 2, 40))(normal(ka!, 6, 2))
+    const xs = allBitSequences(5)
+    const cases: ReadonlyArray<readonly [string, (p: never, batch: never) => Matrix, Tree, unknown]> = [
+      ['residual block', (p: Residual.Params, b: typeof x) => Residual.loss(p, b, labels), Residual.init(key(2), 2, 8, 3), x],
+      ['layer norm', (p: LN.Params, b: typeof x) => LN.loss(p, b, labels), LN.init(key(2), 2, 8, 3), x],
+      ['tied autoencoder (W used twice: stepped after the sweep)', Tied.loss, Tied.init(key(4), 6, 2), data],
+      ['Elman RNN (weights shared across steps)', (p: Rnn.Params, b: Matrix) => Rnn.loss(p, b, M.zeros(1, b.cols), 5), Rnn.init(key(5), 1, 4), xs]
+    ]
+    const opt = O.sgd(O.exponentialDecay({ rate: 0.3, transitionSteps: 2, decayRate: 0.5 }))
+    const generic: O.Optimizer<readonly [O.CountState]> = { init: opt.init, update: opt.update } // no fast paths
+    for (const [, f, p0, batch] of cases) {
+      const objective = Ad.objective(f as (p: Tree, b: unknown) => Matrix)
+      let fused = T.initialState(opt)(p0), reference = T.initialState(generic)(p0)
+      for (let i = 0; i < 4; i++) {
+        const a = T.step(objective, opt)(fused, batch), b = T.step(objective, generic)(reference, batch)
+        expect(Object.is(a.loss, b.loss)).toBe(true)
+        ;[fused, reference] = [a.next, b.next]
+        expect(Codec.encodeParams(fused.params)).toEqual(Codec.encodeParams(reference.params))
+      }
+    }
+  })
+})
+
 describe('a whole pipeline for a model that is not an MLP', () => {
   it('residual block: stratified split, mini-batches, Train.scan, early stopping on the validation loss, a params file', () => {
     const all = spirals(key(11), 3, 60)

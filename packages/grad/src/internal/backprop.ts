@@ -150,7 +150,7 @@ const backpropagate = (
  * b + scale·db with db = Σ_batch dz, row by row in one pass: each row's sum is formed as sumColumns forms it (from +0,
  * left to right), then stepped exactly as Matrix.axpy(scale, db)(b) would.
  */
-const stepBias = (dz: Matrix, scale: number, b: Matrix): Matrix => {
+export const stepBias = (dz: Matrix, scale: number, b: Matrix): Matrix => {
   const { rows, cols, data } = dz
   const out = new Float64Array(rows)
   for (let i = 0; i < rows; i++) {
@@ -165,7 +165,7 @@ const stepBias = (dz: Matrix, scale: number, b: Matrix): Matrix => {
  * W + scale·dW with dW = dz·aᵀ, in one kernel call whose epilogue adds W (no dW array, no second pass over W's
  * size): the sums of dz·aᵀ are rounded first, so it equals Matrix.axpy(scale, dW)(W) bit for bit.
  */
-const stepWeights = (dz: Matrix, a: Matrix, scale: number, W: Matrix): Matrix => {
+export const stepWeights = (dz: Matrix, a: Matrix, scale: number, W: Matrix): Matrix => {
   const out = new Float64Array(W.rows * W.cols)
   gemmAxpy(W.rows, W.cols, dz.cols, dz.data, dz.cols, 1, a.data, 1, a.cols, scale, W.data, out)
   return unsafeWrap(W.rows, W.cols, out)

@@ -6,8 +6,8 @@
  * - An optimizer may apply its updates fused (`updateAndApply`: the new parameters in fewer passes than update then
  *   applyUpdates), and may say its updates are the gradients times one number that depends on its state alone
  *   (`gradientScale`: plain SGD, with or without a schedule).
- * - An objective may fold such an update into its own backward pass (`descend`: the MLP's Backprop.gradientStep), so
- *   a step never keeps the gradients.
+ * - An objective may fold such an update into its own backward pass (`descend`: the MLP's Backprop.gradientStep,
+ *   Ad.objective's fused VJPs), so a step never keeps the gradients (registered in grad's engine, re-exported here).
  */
 
 import * as M from '@puregrad/tensor/Matrix'
@@ -54,16 +54,7 @@ export const updateAndApply =
 // objectives
 // -------------------------------------------------------------------------------------
 
-/** θ + scale·∂C/∂θ and the loss at θ, with the update inside the backward pass. */
-export type Descend<P, B> = (params: P, batch: B, scale: number) => { readonly loss: number; readonly params: P }
-
-const objectives = new WeakMap<object, Descend<unknown, unknown>>()
-
-/** Registers an objective's fused gradient step; returns the objective. */
-export const withDescend = <F extends object, P, B>(objective: F, descend: Descend<P, B>): F => {
-  objectives.set(objective, descend as unknown as Descend<unknown, unknown>)
-  return objective
-}
-
-/** The fused gradient step registered for an objective, if any. */
-export const descendOf = <P, B>(objective: object): Descend<P, B> | undefined => objectives.get(objective) as unknown as Descend<P, B> | undefined
+// The registry of objectives' own gradient steps (`descend`) lives in grad's engine, so that grad's Ad.objective can
+// register one as Mlp.lossAndGradients does.
+export type { Descend } from '@puregrad/grad/internal/engine'
+export { descendOf, withDescend } from '@puregrad/grad/internal/engine'

@@ -5,10 +5,11 @@
  */
 
 import type { Matrix } from '@puregrad/tensor/Matrix'
-import { ShapeError, matmulTranspose, scale, shapeOf, sumColumns, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
+import { ShapeError, axpy, matmulTranspose, scale, shapeOf, sumColumns, transposeMatmul, unsafeWrap } from '@puregrad/tensor/Matrix'
 import { exp } from '@puregrad/tensor/Exp'
 import type { Activation } from '../../Activation.js'
 import { affineThen } from '../affine.js'
+import { stepBias, stepWeights } from '../backprop.js'
 import type { Loss, Reduction } from '../../Loss.js'
 import * as L from '../../Loss.js'
 import { activationKernels } from '../kernels.js'
@@ -22,6 +23,7 @@ import { log } from '@puregrad/tensor/Log'
 
 interface DenseSaved {
   readonly W: Matrix
+  readonly b: Matrix
   readonly x: Matrix
   /** z = W·x + b, or a itself when σ' reads only a (then z's buffer became a). */
   readonly z: Matrix
@@ -44,23 +46,34 @@ export const dense: Primitive<Activation, DenseSaved> = {
     const kernels = activationKernels(σ)
     if (σ.name === 'identity') {
       const z = affineThen(p, x!)
-      return [z, { W: W!, x: x!, z, a: z, σ }]
+      return [z, { W: W!, b: b!, x: x!, z, a: z, σ }]
     }
     if (kernels?.epilogue !== undefined && !kernels.needsZ) {
       const a = affineThen(p, x!, kernels.epilogue)
-      return [a, { W: W!, x: x!, z: a, a, σ }]
+      return [a, { W: W!, b: b!, x: x!, z: a, a, σ }]
     }
     const z = affineThen(p, x!)
     if (kernels !== undefined && !kernels.needsZ) {
       kernels.forward(z.data, z.data as Float64Array, z.rows, z.cols) // z is ours alone: it becomes a
-      return [z, { W: W!, x: x!, z, a: z, σ }]
+      return [z, { W: W!, b: b!, x: x!, z, a: z, σ }]
     }
     const a = σ.forward(z)
-    return [a, { W: W!, x: x!, z, a, σ }]
+    return [a, { W: W!, b: b!, x: x!, z, a, σ }]
   },
   vjp: ({ W, x, z, a, σ }, g, needs) => {
     const dz = σ.name === 'identity' ? g : σ.backward(z, a, g)
     return [needs[0] ? matmulTranspose(x)(dz) : undefined, needs[1] ? sumColumns(dz) : undefined, needs[2] ? transposeMatmul(dz)(W) : undefined]
+  },
+  // With SGD fused: W + factor·dz·xᵀ in the product’s epilogue and b + factor·Σ dz in one pass, Backprop's own step
+  // (so the dW and db arrays are never made); x, rarely a parameter, is stepped after its cotangent.
+  vjpStep: ({ W, b, x, z, a, σ }, g, needs, step, factor) => {
+    const dz = σ.name === 'identity' ? g : σ.backward(z, a, g)
+    const dx = needs[2] ? transposeMatmul(dz)(W) : undefined
+    return [
+      step[0] ? stepWeights(dz, x, factor, W) : needs[0] ? matmulTranspose(x)(dz) : undefined,
+      step[1] ? stepBias(dz, factor, b) : needs[1] ? sumColumns(dz) : undefined,
+      step[2] && dx !== undefined ? axpy(factor, dx)(x) : dx
+    ]
   }
 }
 

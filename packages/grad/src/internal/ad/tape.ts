@@ -30,6 +30,12 @@ export interface Primitive<A, S> {
   readonly name: string
   readonly forward: (inputs: ReadonlyArray<Matrix>, attrs: A) => readonly [output: Matrix, saved: S]
   readonly vjp: (saved: S, g: Matrix, needs: ReadonlyArray<boolean>) => ReadonlyArray<Matrix | undefined>
+  /**
+   * Optional: the VJP with a gradient step fused in, for a training step with plain SGD. For every input i with
+   * `step[i]` (a parameter leaf used by this op alone), slot i holds θᵢ + scale·∂C/∂θᵢ instead of ∂C/∂θᵢ (θᵢ the
+   * input's value), the other slots what `vjp` returns; bit for bit `Matrix.axpy(scale, vjp(…)[i])(θᵢ)`.
+   */
+  readonly vjpStep?: (saved: S, g: Matrix, needs: ReadonlyArray<boolean>, step: ReadonlyArray<boolean>, scale: number) => ReadonlyArray<Matrix | undefined>
 }
 
 /** What an op accepts: a traced value, a plain matrix, or a number (a 1×1 constant). */
@@ -51,10 +57,13 @@ interface Entry {
 export class Call {
   readonly tape: Array<Entry> = []
   leaves = 0
+  /** How many times each leaf is an op's input (or the result): a leaf used once can be stepped where it is used. */
+  readonly uses: Array<number> = []
   active = true
   /** A parameter leaf as a traced value of this call. */
   leaf(value: Matrix): Traced {
     if (this.tape.length > 0) throw new Error('Ad: parameter leaves are traced before any op runs')
+    this.uses.push(0)
     return new Traced(value, this.leaves++, this)
   }
 }
@@ -126,6 +135,7 @@ export const apply = <A, S>(primitive: Primitive<A, S>, inputs: ReadonlyArray<In
       values[i] = x.value
       ids[i] = x.id
       needs[i] = true
+      if (x.id < call.leaves) call.uses[x.id]!++
     } else {
       values[i] = valueOf(x)
       ids[i] = -1
@@ -142,15 +152,29 @@ export const apply = <A, S>(primitive: Primitive<A, S>, inputs: ReadonlyArray<In
 // the reverse sweep
 // -------------------------------------------------------------------------------------
 
+/** A gradient step to fuse into the sweep: θ + scale·∂C/∂θ for every leaf (plain SGD's update, applied). */
+export interface Step {
+  readonly scale: number
+}
+
+/** What `differentiate` returns: f's value, and every leaf's cotangent at its id, or its stepped value in `stepped`. */
+export interface Differentiated {
+  readonly value: number
+  /** Undefined where the result does not depend on the leaf, or where the leaf was stepped (entries past the leaves too). */
+  readonly cotangents: ReadonlyArray<Matrix | undefined>
+  /** With a Step: θ + scale·∂C/∂θ for each leaf that its one op's `vjpStep` stepped; undefined for the others. */
+  readonly stepped: ReadonlyArray<Matrix | undefined>
+}
+
 /**
  * Runs `run` in a fresh call (it traces the parameter leaves with `call.leaf`, then computes f) and returns f's value
- * and the cotangent of every leaf at its id (undefined where the result does not depend on it; entries past the
- * leaves are undefined too). f must return a 1×1 matrix (or a number).
+ * and the cotangent of every leaf at its id. f must return a 1×1 matrix (or a number).
+ *
+ * With a `step`, a leaf that is the input of one op only, an op with a `vjpStep`, comes back stepped instead (its
+ * cotangent would be that op's contribution alone, so stepping it there is the same arithmetic): a dense layer's W
+ * becomes W + scale·dz·xᵀ in the epilogue of the product, as the MLP's fused step does, and no gradient array is made.
  */
-export const differentiate = (
-  op: string,
-  run: (call: Call) => Input
-): { readonly value: number; readonly cotangents: ReadonlyArray<Matrix | undefined> } => {
+export const differentiate = (op: string, run: (call: Call) => Input, step?: Step): Differentiated => {
   const call = new Call()
   let result: Input
   try {
@@ -159,7 +183,8 @@ export const differentiate = (
     call.active = false
   }
   const leaves = call.leaves
-  if (typeof result === 'number') return { value: result, cotangents: new Array(leaves) }
+  const none: ReadonlyArray<Matrix | undefined> = new Array(leaves)
+  if (typeof result === 'number') return { value: result, cotangents: none, stepped: none }
   if (result instanceof Traced && result.call !== call) {
     throw new Error(`${op}: the function returned a traced value of another valueAndGrad call`)
   }
@@ -167,23 +192,40 @@ export const differentiate = (
     throw new ShapeError(`${op}: the function must return a 1×1 matrix (a scalar loss), got ${shapeOf(result)}`)
   }
   const value = valueOf(result).data[0]!
-  if (!(result instanceof Traced)) return { value, cotangents: new Array(leaves) }
+  if (!(result instanceof Traced)) return { value, cotangents: none, stepped: none }
   const ct = new Array<Matrix | undefined>(call.leaves + call.tape.length)
+  const stepped = new Array<Matrix | undefined>(step === undefined ? 0 : leaves)
   ct[result.id] = constant(1)
+  if (result.id < leaves) call.uses[result.id]!++ // the result's own cotangent reaches this leaf too
   for (let k = call.tape.length - 1; k >= 0; k--) {
     const g = ct[call.leaves + k]
     if (g === undefined) continue // this value does not reach the result
     ct[call.leaves + k] = undefined // released: nothing reads it again
     const { primitive, inputs, needs, saved } = call.tape[k]!
-    const d = primitive.vjp(saved, g, needs)
+    const flags = step === undefined || primitive.vjpStep === undefined ? undefined : steppable(call, inputs)
+    const d = flags === undefined ? primitive.vjp(saved, g, needs) : primitive.vjpStep!(saved, g, needs, flags, step!.scale)
     for (let i = 0; i < inputs.length; i++) {
       const id = inputs[i]!
       if (id < 0) continue
       const di = d[i]
       if (di === undefined) throw new Error(`Ad: the VJP of ${primitive.name} returned no cotangent for its input ${i}`)
+      if (flags?.[i] === true) {
+        stepped[id] = di
+        continue
+      }
       const prev = ct[id]
       ct[id] = prev === undefined ? di : add(di)(prev)
     }
   }
-  return { value, cotangents: ct } // the leaves' cotangents are its first `leaves` entries
+  return { value, cotangents: ct, stepped } // the leaves' cotangents are ct's first `leaves` entries
+}
+
+/** Which inputs of an op are leaves used by it alone (so steppable there); undefined when none is. */
+const steppable = (call: Call, inputs: ReadonlyArray<number>): ReadonlyArray<boolean> | undefined => {
+  let flags: Array<boolean> | undefined
+  for (let i = 0; i < inputs.length; i++) {
+    const id = inputs[i]!
+    if (id >= 0 && id < call.leaves && call.uses[id] === 1) (flags ??= new Array<boolean>(inputs.length).fill(false))[i] = true
+  }
+  return flags
 }

@@ -70,9 +70,9 @@ export const dense: Primitive<Activation, DenseSaved> = {
     const dz = σ.name === 'identity' ? g : σ.backward(z, a, g)
     const dx = needs[2] ? transposeMatmul(dz)(W) : undefined
     return [
-      step[0] ? stepWeights(dz, x, factor, W) : needs[0] ? matmulTranspose(x)(dz) : undefined,
-      step[1] ? stepBias(dz, factor, b) : needs[1] ? sumColumns(dz) : undefined,
-      step[2] && dx !== undefined ? axpy(factor, dx)(x) : dx
+      (step & 1) !== 0 ? stepWeights(dz, x, factor, W) : needs[0] ? matmulTranspose(x)(dz) : undefined,
+      (step & 2) !== 0 ? stepBias(dz, factor, b) : needs[1] ? sumColumns(dz) : undefined,
+      (step & 4) !== 0 && dx !== undefined ? axpy(factor, dx)(x) : dx
     ]
   }
 }

@@ -31,11 +31,11 @@ export interface Primitive<A, S> {
   readonly forward: (inputs: ReadonlyArray<Matrix>, attrs: A) => readonly [output: Matrix, saved: S]
   readonly vjp: (saved: S, g: Matrix, needs: ReadonlyArray<boolean>) => ReadonlyArray<Matrix | undefined>
   /**
-   * Optional: the VJP with a gradient step fused in, for a training step with plain SGD. For every input i with
-   * `step[i]` (a parameter leaf used by this op alone), slot i holds θᵢ + scale·∂C/∂θᵢ instead of ∂C/∂θᵢ (θᵢ the
-   * input's value), the other slots what `vjp` returns; bit for bit `Matrix.axpy(scale, vjp(…)[i])(θᵢ)`.
+   * Optional: the VJP with a gradient step fused in, for a training step with plain SGD. For every input i whose bit
+   * is set in `step` (step & (1 << i): a parameter leaf used by this op alone), slot i holds θᵢ + scale·∂C/∂θᵢ instead
+   * of ∂C/∂θᵢ (θᵢ the input's value), the other slots what `vjp` returns; bit for bit `Matrix.axpy(scale, vjp(…)[i])(θᵢ)`.
    */
-  readonly vjpStep?: (saved: S, g: Matrix, needs: ReadonlyArray<boolean>, step: ReadonlyArray<boolean>, scale: number) => ReadonlyArray<Matrix | undefined>
+  readonly vjpStep?: (saved: S, g: Matrix, needs: ReadonlyArray<boolean>, step: number, scale: number) => ReadonlyArray<Matrix | undefined>
 }
 
 /** What an op accepts: a traced value, a plain matrix, or a number (a 1×1 constant). */
@@ -183,8 +183,7 @@ export const differentiate = (op: string, run: (call: Call) => Input, step?: Ste
     call.active = false
   }
   const leaves = call.leaves
-  const none: ReadonlyArray<Matrix | undefined> = new Array(leaves)
-  if (typeof result === 'number') return { value: result, cotangents: none, stepped: none }
+  if (typeof result === 'number') return { value: result, cotangents: new Array(leaves), stepped: new Array(leaves) }
   if (result instanceof Traced && result.call !== call) {
     throw new Error(`${op}: the function returned a traced value of another valueAndGrad call`)
   }
@@ -192,7 +191,7 @@ export const differentiate = (op: string, run: (call: Call) => Input, step?: Ste
     throw new ShapeError(`${op}: the function must return a 1×1 matrix (a scalar loss), got ${shapeOf(result)}`)
   }
   const value = valueOf(result).data[0]!
-  if (!(result instanceof Traced)) return { value, cotangents: none, stepped: none }
+  if (!(result instanceof Traced)) return { value, cotangents: new Array(leaves), stepped: new Array(leaves) }
   const ct = new Array<Matrix | undefined>(call.leaves + call.tape.length)
   const stepped = new Array<Matrix | undefined>(step === undefined ? 0 : leaves)
   ct[result.id] = constant(1)
@@ -202,14 +201,14 @@ export const differentiate = (op: string, run: (call: Call) => Input, step?: Ste
     if (g === undefined) continue // this value does not reach the result
     ct[call.leaves + k] = undefined // released: nothing reads it again
     const { primitive, inputs, needs, saved } = call.tape[k]!
-    const flags = step === undefined || primitive.vjpStep === undefined ? undefined : steppable(call, inputs)
-    const d = flags === undefined ? primitive.vjp(saved, g, needs) : primitive.vjpStep!(saved, g, needs, flags, step!.scale)
+    const flags = step === undefined || primitive.vjpStep === undefined ? 0 : steppable(call, inputs)
+    const d = flags === 0 ? primitive.vjp(saved, g, needs) : primitive.vjpStep!(saved, g, needs, flags, step!.scale)
     for (let i = 0; i < inputs.length; i++) {
       const id = inputs[i]!
       if (id < 0) continue
       const di = d[i]
       if (di === undefined) throw new Error(`Ad: the VJP of ${primitive.name} returned no cotangent for its input ${i}`)
-      if (flags?.[i] === true) {
+      if ((flags & (1 << i)) !== 0) {
         stepped[id] = di
         continue
       }
@@ -220,12 +219,12 @@ export const differentiate = (op: string, run: (call: Call) => Input, step?: Ste
   return { value, cotangents: ct, stepped } // the leaves' cotangents are ct's first `leaves` entries
 }
 
-/** Which inputs of an op are leaves used by it alone (so steppable there); undefined when none is. */
-const steppable = (call: Call, inputs: ReadonlyArray<number>): ReadonlyArray<boolean> | undefined => {
-  let flags: Array<boolean> | undefined
-  for (let i = 0; i < inputs.length; i++) {
+/** Which inputs of an op are leaves used by it alone (so steppable there), as bits: 1 << i for input i; 0 for none. */
+const steppable = (call: Call, inputs: ReadonlyArray<number>): number => {
+  let flags = 0
+  for (let i = 0; i < inputs.length && i < 31; i++) {
     const id = inputs[i]!
-    if (id >= 0 && id < call.leaves && call.uses[id] === 1) (flags ??= new Array<boolean>(inputs.length).fill(false))[i] = true
+    if (id >= 0 && id < call.leaves && call.uses[id] === 1) flags |= 1 << i
   }
   return flags
 }

@@ -18,7 +18,7 @@ import { withActivationKernels } from './internal/kernels.js'
 import { log1p } from '@puregrad/tensor/Log'
 import { tanh as tanhOf } from '@puregrad/tensor/Tanh'
 
-const { applySigmoid, sigmoid: sigmoidRule, timesDerivative } = Epilogue
+const { applySigmoid, keepWherePositive, sigmoid: sigmoidRule, timesDerivative } = Epilogue
 
 // -------------------------------------------------------------------------------------
 // model
@@ -117,9 +117,7 @@ export const leakyRelu = (alpha = 0.01): Activation =>
 export const relu: Activation = fromKernels('relu', {
   needsZ: false,
   derivative: 'relu',
-  forward: (z, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = z[i] > 0 ? z[i] : 0
-  },
+  forward: (z, out) => keepWherePositive(z, z, out, out.length),
   backward: (_, a, da, out) => timesDerivative.relu(da, a, out, out.length)
 })
 

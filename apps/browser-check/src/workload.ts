@@ -18,7 +18,7 @@ export interface WorkloadResult {
   /** The losses after 30 steps of Adam on a cosine schedule and of SGD on an exponential one (tanh, softmax CE). */
   readonly scheduledLosses: ReadonlyArray<number | null>
   /**
-   * The loss after 3 SGD steps of a [256, 128, 10] network, batch 64: products of 2^21 multiply-adds, shared between
+   * The loss after 3 SGD steps of a [512, 256, 10] network, batch 64: products of 2^23 multiply-adds, shared between
    * threads where more than one runs (the bits must not depend on it).
    */
   readonly threadedLoss: number | null
@@ -75,9 +75,9 @@ const wideNetworkLoss = (): number | null => {
 
 /** A network whose products are large enough to be shared between threads. */
 const threadedLoss = (): number | null => {
-  const spec: Spec.MlpSpec = { widths: [256, 128, 10], activations: ['sigmoid', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'sum' }
+  const spec: Spec.MlpSpec = { widths: [512, 256, 10], activations: ['sigmoid', 'sigmoid'], loss: 'binaryCrossEntropy', reduction: 'sum' }
   const [kp, kx, ky] = Random.split(Random.key(13), 3)
-  const x = Random.uniform(kx!, 256, 64)
+  const x = Random.uniform(kx!, 512, 64)
   const y = Matrix.map((u: number) => (u < 0.5 ? 0 : 1))(Random.uniform(ky!, 10, 64))
   const optimizer = Optimizer.sgd(0.05)
   const params = Init.init(Init.glorotUniform)(kp!, spec)

@@ -213,12 +213,12 @@ describe('any objective', () => {
 
 describe('threads', () => {
   it('a run gives the same bits with 1, 2 and 3 threads, fused SGD and Adam alike', () => {
-    // Products of 300·64·112 = 2,150,400 multiply-adds: shared between threads when more than one is set.
-    const spec = uniform([300, 64, 10], 'sigmoid', 'binaryCrossEntropy', 'sum')
+    // Products of 600·128·112 = 8,601,600 multiply-adds: shared between threads when more than one is set.
+    const spec = uniform([600, 128, 10], 'sigmoid', 'binaryCrossEntropy', 'sum')
     const [kp, kx, ky] = split(key(9), 3)
-    const x = normal(kx!, 300, 112)
+    const x = normal(kx!, 600, 112)
     const y = M.map((v: number) => (v > 0 ? 1 : 0))(normal(ky!, 10, 112))
-    expect(300 * 64 * 112).toBeGreaterThanOrEqual(Kernel.THREAD_THRESHOLD)
+    expect(600 * 128 * 112).toBeGreaterThanOrEqual(Kernel.THREAD_THRESHOLD)
     const params = I.init(I.glorotUniform)(kp!, spec)
     const run = (threads: number, optimizer: O.Optimizer<unknown>) =>
       Threads.withCount(threads, () => {

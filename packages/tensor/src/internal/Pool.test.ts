@@ -68,7 +68,7 @@ describe('threads', () => {
   })
 
   it('run through Kernel for large products, with the same bits as the JS kernel for 1, 2 and 3 threads', () => {
-    const m = 131, n = 127, k = 131 // past THREAD_THRESHOLD, no dimension a multiple of 4
+    const m = 211, n = 199, k = 203 // past THREAD_THRESHOLD, no dimension a multiple of 4
     expect(m * n * k).toBeGreaterThanOrEqual(K.THREAD_THRESHOLD)
     const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i))
     const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i * 3))

@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 
-import { Epilogue } from '@puregrad/tensor/internal/engine'
+import { Epilogue, Kernel } from '@puregrad/tensor/internal/engine'
 import { exp } from '@puregrad/tensor/Exp'
 import type { Matrix } from '@puregrad/tensor/Matrix'
 import { ShapeError, shapeOf, unsafeWrap } from '@puregrad/tensor/Matrix'
@@ -18,7 +18,7 @@ import { withActivationKernels } from './internal/kernels.js'
 import { log1p } from '@puregrad/tensor/Log'
 import { tanh as tanhOf } from '@puregrad/tensor/Tanh'
 
-const { applySigmoid, keepWherePositive, sigmoid: sigmoidRule, timesDerivative } = Epilogue
+const { applySigmoid, sigmoid: sigmoidRule } = Epilogue
 
 // -------------------------------------------------------------------------------------
 // model
@@ -85,7 +85,7 @@ export const sigmoid: Activation = fromKernels('sigmoid', {
   epilogue: 'sigmoid',
   derivative: 'sigmoid',
   forward: (z, out) => applySigmoid(z, out, out.length),
-  backward: (_, a, da, out) => timesDerivative.sigmoid(da, a, out, out.length)
+  backward: (_, a, da, out) => Kernel.timesDerivative('sigmoid', da, a, out, out.length)
 })
 
 /** tanh(z); tanh'(z) = 1 − a². */
@@ -95,7 +95,7 @@ export const tanh: Activation = fromKernels('tanh', {
   forward: (z, out) => {
     for (let i = 0; i < out.length; i++) out[i] = tanhOf(z[i])
   },
-  backward: (_, a, da, out) => timesDerivative.tanh(da, a, out, out.length)
+  backward: (_, a, da, out) => Kernel.timesDerivative('tanh', da, a, out, out.length)
 })
 
 /**
@@ -117,8 +117,9 @@ export const leakyRelu = (alpha = 0.01): Activation =>
 export const relu: Activation = fromKernels('relu', {
   needsZ: false,
   derivative: 'relu',
-  forward: (z, out) => keepWherePositive(z, z, out, out.length),
-  backward: (_, a, da, out) => timesDerivative.relu(da, a, out, out.length)
+  // relu(z) = z ⊙ relu'(z): both directions are the kernels' relu epilogue (the WebAssembly module's on long arrays).
+  forward: (z, out) => Kernel.timesDerivative('relu', z, z, out, out.length),
+  backward: (_, a, da, out) => Kernel.timesDerivative('relu', da, a, out, out.length)
 })
 
 /** The identity: a = z, dz = da (a linear output layer). forward and backward return their argument itself. */

@@ -146,6 +146,33 @@ describe('WebAssembly SIMD kernel', () => {
       js.forEach((m, i) => expect(M.equals(m, wasm[i]!)).toBe(true))
     }
   )
+  it('timesDerivative (an activation\'s backward; relu\'s forward as z ⊙ relu′(z)) gives the JS bits in the module, in place too', () => {
+    const specials = [-0, 0, Infinity, -Infinity, NaN, 5e-324, -5e-324, 1e308, -1e308, 0.5, -0.5, 1, -1, 2]
+    fc.assert(
+      fc.property(fc.constantFrom<Derivative>('sigmoid', 'tanh', 'relu'), fc.integer({ min: 0, max: 2100 }), fc.nat(), (rule, n, seed) => {
+        const value = (k: number) => (k % 5 === 0 ? specials[(k * 7 + seed) % specials.length]! : Math.sin(k * 1.7 + seed) * 3)
+        const g = Float64Array.from({ length: n }, (_, k) => value(k)), a = Float64Array.from({ length: n }, (_, k) => value(k + 11))
+        const run = (backend: K.Backend, f: (out: Float64Array) => void, init?: Float64Array) => {
+          const out = init === undefined ? new Float64Array(n) : Float64Array.from(init)
+          K.withBackend(backend, () => f(out))
+          return out
+        }
+        for (const backend of ['wasm', 'auto'] as const) {
+          expect(sameBits(run(backend, (out) => K.timesDerivative(rule, g, a, out, n)), run('js', (out) => K.timesDerivative(rule, g, a, out, n)))).toBe(true)
+          // g, a and out one array (relu's forward), and out = g (a backward over its own buffer)
+          expect(sameBits(run(backend, (z) => K.timesDerivative(rule, z, z, z, n), g), run('js', (z) => K.timesDerivative(rule, z, z, z, n), g))).toBe(true)
+          expect(sameBits(run(backend, (o) => K.timesDerivative(rule, o, a, o, n), g), run('js', (o) => K.timesDerivative(rule, o, a, o, n), g))).toBe(true)
+        }
+      }),
+      { numRuns: 120 }
+    )
+    const z = Float64Array.of(-2, -0, 0, 3, NaN, 5e-324)
+    const out = new Float64Array(6)
+    K.withBackend('wasm', () => K.timesDerivative('relu', z, z, out, 6))
+    expect(Array.from(out)).toEqual([0, 0, 0, 3, 0, 5e-324]) // relu: +0 for z ≤ 0 and NaN, z itself above
+    expect(Object.is(out[1], 0)).toBe(true)
+    expect(() => K.timesDerivative('softplus' as Derivative, z, z, out, 6)).toThrow('Kernel.timesDerivative: no derivative named "softplus"')
+  })
   it('memory grows to the largest operation, stays bounded over 10^5 operations, and stays correct after a grow', () => {
     const big = 40
     const a = Float64Array.from({ length: big * big }, (_, i) => Math.sin(i))

@@ -17,7 +17,7 @@
  */
 
 import type { Derivative, Forward } from './Epilogue.js'
-import { addBias, applySigmoid, timesDerivative } from './Epilogue.js'
+import { addBias, applySigmoid, timesDerivative as derivativeRules } from './Epilogue.js'
 import { requestedCount } from '../Threads.js'
 import { pool } from './Pool.js'
 import type { WasmKernel } from './WasmKernel.js'
@@ -85,6 +85,12 @@ export type GemmDerivative = (
 ) => void
 
 /** Which kernels `gemm` may use: 'auto' picks by size; 'js' and 'wasm' force one (tests, benchmarks). */
+/**
+ * out[q] = g[q]·σ'(a[q]) for q < length, σ' from the activation's output a (Epilogue.timesDerivative's rules); `out` may
+ * be g or a. relu(z) itself is z ⊙ relu'(z): `timesDerivative('relu', z, z, out, n)`.
+ */
+export type TimesDerivative = (derivative: Derivative, g: ArrayLike<number>, a: ArrayLike<number>, out: Float64Array, length: number) => void
+
 export type Backend = 'auto' | 'js' | 'wasm'
 
 let backend: Backend = 'auto'
@@ -161,8 +167,28 @@ export const gemmDerivative: GemmDerivative = (m, n, k, a, ars, acs, b, brs, bcs
   const wasm = wasmFor(m * n * k)
   if (wasm !== undefined && wasm.gemmDerivative(m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
-  timesDerivative[derivative](out, output, out, m * n)
+  derivativeRules[derivative](out, output, out, m * n)
 }
+
+/**
+ * g ⊙ σ'(a) over whole arrays (an activation's backward, and relu's forward as z ⊙ relu'(z)): in the WebAssembly module
+ * from ELEMENTWISE_THRESHOLD entries up, two lanes at a time and with no branch per entry (relu's JS loop is a
+ * comparison per entry, mispredicted half the time on a layer's signs), else in JS: the same bits either way.
+ */
+export const timesDerivative: TimesDerivative = (derivative, g, a, out, length) => {
+  if (derivative !== 'sigmoid' && derivative !== 'tanh' && derivative !== 'relu') {
+    throw new Error(`Kernel.timesDerivative: no derivative named ${JSON.stringify(derivative)} (sigmoid, tanh, relu)`)
+  }
+  const wasm = wasmKernel !== undefined && (backend === 'wasm' || (backend === 'auto' && length >= ELEMENTWISE_THRESHOLD))
+  if (wasm && wasmKernel!.timesDerivative(derivative, g, a, out, length)) return
+  derivativeRules[derivative](g, a, out, length)
+}
+
+/**
+ * From this many entries up, timesDerivative copies into the module: below, the copies cost more than the SIMD loop
+ * saves.
+ */
+export const ELEMENTWISE_THRESHOLD = 1024
 
 const useWasm = (work: number): boolean => backend === 'wasm' || (backend === 'auto' && work >= WASM_THRESHOLD)
 

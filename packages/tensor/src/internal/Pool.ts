@@ -177,6 +177,7 @@ const withFallback = (threaded: WasmKernel, single: WasmKernel): WasmKernel => (
   gemmAxpy: (...args) => threaded.gemmAxpy(...args) || single.gemmAxpy(...args),
   gemmBias: (...args) => threaded.gemmBias(...args) || single.gemmBias(...args),
   gemmDerivative: (...args) => threaded.gemmDerivative(...args) || single.gemmDerivative(...args),
+  timesDerivative: single.timesDerivative, // elementwise: one thread, in the single-threaded module's own memory
   memoryBytes: threaded.memoryBytes
 })
 

@@ -19,7 +19,7 @@
  */
 
 import { derivativeCode } from './Epilogue.js'
-import type { Gemm, GemmAxpy, GemmBias, GemmDerivative } from './Kernel.js'
+import type { Gemm, GemmAxpy, GemmBias, GemmDerivative, TimesDerivative } from './Kernel.js'
 import type { TileExports } from './TileProgram.js'
 import { program } from './TileProgram.js'
 import { gemmBytes } from './wasm/gemmBytes.js'
@@ -55,6 +55,8 @@ export interface WasmKernel {
   readonly gemmBias: Fallible<GemmBias>
   /** Same contract as Kernel.gemmDerivative, bit for bit: σ' is applied in the module. */
   readonly gemmDerivative: Fallible<GemmDerivative>
+  /** Same contract as Kernel.timesDerivative, bit for bit: the module's σ' epilogue over copies of g and a. */
+  readonly timesDerivative: Fallible<TimesDerivative>
   /** Bytes of linear memory now held (grows to the largest operation, never beyond). */
   readonly memoryBytes: () => number
 }
@@ -239,6 +241,19 @@ export const make = (exports: GemmExports, multiplier: Multiplier = onThisThread
     const p = product(exports, multiplier, m, n, k, a, ars, acs, b, brs, bcs, E.derivative, output, m * n, 0, derivativeCode[derivative])
     if (p === undefined) return false
     copyOut(p.f64, p.at, p.stride, m, n, out)
+    return true
+  },
+  timesDerivative: (derivative, g, a, out, length) => {
+    // g at 0 and a after it (one copy when they are one array: relu's forward passes z as both), σ' applied over g's
+    // copy as one row of `length` (the epilogue a product's rows get), then copied out.
+    const same = g === a
+    if (length === 0) return true
+    if (!reserve(exports.memory, 8 * length * (same ? 1 : 2))) return false
+    const f64 = new Float64Array(exports.memory.buffer)
+    f64.set(prefix(g, length), 0)
+    if (!same) f64.set(prefix(a, length), length)
+    exports.derivative(1, length, length, 0, same ? 0 : 8 * length, derivativeCode[derivative])
+    out.set(f64.subarray(0, length))
     return true
   },
   memoryBytes: () => exports.memory.buffer.byteLength

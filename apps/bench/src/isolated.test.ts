@@ -14,6 +14,17 @@ describe('tfjs contenders in a child process', () => {
     expect(measureInChild({ workload: { kind: 'matmul', n: 16 }, contenders: [], options: quick })).toEqual([])
   }, 60_000)
 
+  it('alternate with ours in rounds, each side\'s samples pooled across the rounds', async () => {
+    const { measureWorkload, ROUNDS } = await isolated()
+    const order: Array<string> = []
+    const ours = { name: 'ours', run: () => 1, prepare: async () => void order.push('ours') }
+    const timings = await measureWorkload([ours], { kind: 'matmul', n: 16 }, new Set(['ours', 'tfjs-cpu']), quick)
+    expect(timings.map((t) => t.name)).toEqual(['ours', 'tfjs-cpu'])
+    // quick asks for 3 samples: one per round on each side, ours first in every round
+    expect(timings.map((t) => t.samples.length)).toEqual([ROUNDS, ROUNDS])
+    expect(order.length).toBeGreaterThanOrEqual(2 * ROUNDS) // a prepare per warm-up and per sample, in every round
+  }, 60_000)
+
   it('a child that fails is reported with what it printed', async () => {
     const { measureInChild } = await isolated()
     const bad = { workload: { kind: 'mlp', mlp: { name: 'bad', widths: [2, -1], batch: 4, lr: 1, targets: {}, gflops: false } }, contenders: ['tfjs-cpu'], options: quick } as const

@@ -5,14 +5,16 @@
  * mid-size step at about 13 µs each on this virtual machine (557 instead of 684 steps/s in one sample, 0 faults
  * in the next); with tfjs-wasm in the same process, the 512×512 product fell from 5.3× to 3.7× its JS kernel.
  * puregrad, its JS path and the hand-written baselines still share one process and are interleaved, as the targets
- * compare them; tfjs is measured right after them, with the same warm-up and samples, from the same seeded data.
+ * compare them; tfjs is measured in rounds between them (ours, tfjs, ours, tfjs, …), with the same warm-up and
+ * samples, from the same seeded data, so that a change of the machine's speed during a run reaches both sides: with
+ * tfjs measured once after all of ours, two narrowed runs a minute apart gave the CNN 1.15× and 1.42× tfjs-wasm.
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { MlpWorkload } from './workloads/mlp.js'
 import type { Contender, MeasureOptions, Timing } from './timing.js'
 import { useDefaults } from './threads.js'
-import { measure } from './timing.js'
+import { measure, median, withDefaults } from './timing.js'
 
 /** The contenders that run in the child. */
 export const tfjsContenders: ReadonlyArray<string> = ['tfjs-cpu', 'tfjs-wasm']
@@ -39,8 +41,12 @@ export const measureInChild = (request: ChildRequest): ReadonlyArray<Timing> => 
   return JSON.parse(run.stdout) as ReadonlyArray<Timing>
 }
 
+/** Rounds of our samples then the child's: each side's samples are split between them (at least one each). */
+export const ROUNDS = 3
+
 /**
- * A workload's timings: `contenders` measured here (interleaved), then its tfjs contenders in the child, each kept
+ * A workload's timings: `contenders` measured here (interleaved) and its tfjs contenders in the child, in ROUNDS
+ * alternating rounds whose samples are pooled (the median over all of a contender's samples), each contender kept
  * when `only` is undefined or names it. The engine is back to its defaults afterwards (threads included).
  */
 export const measureWorkload = async (
@@ -50,7 +56,27 @@ export const measureWorkload = async (
   options: MeasureOptions
 ): Promise<ReadonlyArray<Timing>> => {
   const wanted = (name: string) => only === undefined || only.has(name)
-  const ours = await measure(contenders.filter((c) => wanted(c.name)), options)
-  useDefaults()
-  return [...ours, ...measureInChild({ workload, contenders: tfjsContenders.filter(wanted), options })]
+  const ours = contenders.filter((c) => wanted(c.name))
+  const theirs = tfjsContenders.filter(wanted)
+  if (theirs.length === 0) {
+    const timings = await measure(ours, options)
+    useDefaults()
+    return timings
+  }
+  const repetitions = Math.max(1, Math.ceil(withDefaults(options).repetitions / ROUNDS))
+  const round = { ...options, repetitions }
+  const rounds: Array<ReadonlyArray<Timing>> = []
+  for (let r = 0; r < ROUNDS; r++) {
+    if (ours.length > 0) rounds.push(await measure(ours, round))
+    useDefaults()
+    rounds.push(measureInChild({ workload, contenders: theirs, options: round }))
+  }
+  return pooled(rounds)
+}
+
+/** Each contender's samples from every round, in the order taken, and their median. */
+const pooled = (rounds: ReadonlyArray<ReadonlyArray<Timing>>): ReadonlyArray<Timing> => {
+  const samples = new Map<string, Array<number>>()
+  for (const timings of rounds) for (const t of timings) samples.set(t.name, [...(samples.get(t.name) ?? []), ...t.samples])
+  return [...samples].map(([name, all]) => ({ name, seconds: median(all), samples: all }))
 }

@@ -200,6 +200,12 @@ describe('errors', () => {
     expect(() => Ad.grad((p: { layers: Array<{ W: unknown }> }) => Ad.sum(p.layers[0]!.W as Matrix))({ layers: [{ W: 3 }] })).toThrow(
       'Ad.valueAndGrad: params.layers[0].W: expected a matrix (or a record or array of them), got number'
     )
+    expect(() => Ad.grad((p: { x: Matrix }) => Ad.sum(p.x))({ x: new Map() as never })).toThrow(
+      'Ad.valueAndGrad: params.x: expected a matrix (or a record or array of them), got an object that is not a plain record'
+    )
+    expect(() => Ad.grad((p: { x: Matrix }) => Ad.sum(p.x))({ x: { rows: 1, cols: 2, data: [1, 2] } as never })).toThrow(
+      "Ad.valueAndGrad: a 1×2 parameter's data is not a Float64Array"
+    )
     let escaped: Matrix | undefined
     Ad.grad((p: { x: Matrix }) => ((escaped = Ad.tanh(p.x)), Ad.sum(p.x)))({ x: M.zeros(1, 1) })
     expect(() => Ad.exp(escaped!)).toThrow('Ad.exp: a traced value was used after its valueAndGrad call ended')

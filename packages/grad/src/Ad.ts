@@ -73,7 +73,7 @@ export const valueAndGrad =
   (params: P, ...args: Args): ValueAndGrad<P> => {
     const leaves: Array<Matrix> = []
     const { value, cotangents } = differentiate('Ad.valueAndGrad', (call) => f(traceTree('Ad.valueAndGrad', params, call, leaves) as P, ...args))
-    return { value, grads: gradTree(params, cotangents, leaves, { next: 0 }) as P }
+    return { value, grads: gradTree('Ad.valueAndGrad', params, cotangents) as P }
   }
 
 /**
@@ -108,7 +108,7 @@ const valueAndStep = <P, B>(f: (params: P, batch: B) => Input, params: P, batch:
     const θ = leaves[i]!
     next[i] = stepped[i] ?? axpy(factor, cotangents[i] ?? zeros(θ.rows, θ.cols))(θ)
   }
-  return { loss: value, params: gradTree(params, next, leaves, { next: 0 }) as P }
+  return { loss: value, params: gradTree('Ad.objective', params, next) as P }
 }
 
 /** `grad(f)(params, ...args)`: the gradient alone (see {@link valueAndGrad}). */

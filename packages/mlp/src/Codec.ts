@@ -21,6 +21,8 @@ import * as Loss from '@puregrad/grad/Loss'
 import type { LossName, Reduction } from '@puregrad/grad/Loss'
 import type { ImageShape } from '@puregrad/grad/Ad'
 import * as M from '@puregrad/tensor/Matrix'
+import * as T from '@puregrad/tensor/Tree'
+import { pathUnder } from '@puregrad/tensor/Tree'
 import { MAX_ERRORS, describe, formatErrors, total } from './errors.js'
 import type { Params } from './Mlp.js'
 import type { MlpSpec } from './Spec.js'
@@ -358,7 +360,7 @@ export interface ParamsJson {
  */
 export const encodeParams = (tree: unknown): E.Either<string, ParamsJson> => {
   try {
-    return E.right({ format: PARAMS_FORMAT, version: PARAMS_VERSION, params: encodeTree(tree, 'params') })
+    return E.right({ format: PARAMS_FORMAT, version: PARAMS_VERSION, params: encodeTree(tree) })
   } catch (e) {
     if (e instanceof EncodeError) return E.left(e.message)
     throw e
@@ -370,23 +372,21 @@ class EncodeError extends Error {}
 const isMatrixValue = (u: unknown): u is M.Matrix =>
   typeof u === 'object' && u !== null && typeof (u as M.Matrix).rows === 'number' && typeof (u as M.Matrix).cols === 'number' && ArrayBuffer.isView((u as M.Matrix).data)
 
-const encodeTree = (t: unknown, path: string): unknown => {
-  if (isMatrixValue(t)) {
-    const bad = firstNonFinite(t.data)
-    if (bad >= 0) throw new EncodeError(nonFinite(`${path}.data[${bad}]`, t.data[bad]!))
-    return { rows: t.rows, cols: t.cols, data: Array.from(t.data) }
+/** The tree with each matrix as MatrixJson, walked by Tree's walk (whose leaf function may return any value). */
+const encodeTree = (tree: unknown): unknown => {
+  try {
+    return T.mapWithPath((m, path) => matrixJson(m, pathUnder('params', path)) as never)(tree as T.Tree)
+  } catch (e) {
+    if (!(e instanceof T.NotATreeError)) throw e
+    throw new EncodeError(`${pathUnder('params', e.path)}: expected a matrix (or a record or array of them), got ${describe(e.value)}`)
   }
-  if (Array.isArray(t)) return t.map((c, i) => encodeTree(c, `${path}[${i}]`))
-  if (isRecord(t) && Object.getPrototypeOf(t) === Object.prototype) {
-    const out: Record<string, unknown> = {}
-    for (const k of Object.keys(t)) {
-      const v = encodeTree(t[k], `${path}.${k}`)
-      if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true })
-      else out[k] = v
-    }
-    return out
-  }
-  throw new EncodeError(`${path}: expected a matrix (or a record or array of them), got ${describe(t)}`)
+}
+
+const matrixJson = (m: M.Matrix, path: string): MatrixJson => {
+  if (!ArrayBuffer.isView(m.data)) throw new EncodeError(`${path}: expected a matrix (or a record or array of them), got ${describe(m)}`)
+  const bad = firstNonFinite(m.data)
+  if (bad >= 0) throw new EncodeError(nonFinite(`${path}.data[${bad}]`, m.data[bad]!))
+  return { rows: m.rows, cols: m.cols, data: Array.from(m.data) }
 }
 
 export interface DecodeParamsOptions<P> extends DecodeOptions {

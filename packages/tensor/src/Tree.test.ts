@@ -58,4 +58,33 @@ describe('Tree', () => {
       expect(Array.from(Object.getOwnPropertyDescriptor(out, '__proto__')!.value.data)).toEqual([2])
     }
   })
+  it('a value that is not a tree is a NotATreeError naming its path, from every function', () => {
+    const bad = [{ W: params[0].W, b: 3 }] as unknown as T.Tree
+    for (const f of [T.map((m) => m), T.mapWithPath((m) => m), T.leaves, T.zipWith(bad, (a) => a), T.zipWith3(bad, bad, (a) => a)]) {
+      expect(() => f(bad as never)).toThrow(new T.NotATreeError('[0].b', 'number', 3))
+    }
+    expect(() => T.map((m) => m)(null as never)).toThrow('Tree: at the root: expected a matrix (or a record or array of them), got null')
+    expect(() => T.leaves({ a: new Map() } as never)).toThrow('Tree: at a: expected a matrix (or a record or array of them), got an object that is not a plain record')
+    expect(T.pathUnder('params', '[0].b')).toBe('params[0].b')
+    expect(T.pathUnder('params', 'a.b')).toBe('params.a.b')
+    expect(T.pathUnder('params', '')).toBe('params')
+  })
+  it('a leaf\'s entries are never read (a leaf whose data throws, as grad\'s traced values do, passes through)', () => {
+    const sealed = { rows: 2, cols: 1, get data(): never { throw new Error('read') } } as unknown as M.Matrix
+    const tree = { a: [sealed], b: params[0].b }
+    expect(T.leaves(tree)).toEqual([sealed, params[0].b])
+    expect(T.map((m) => m)(tree).a[0]).toBe(sealed)
+    expect(T.zipWith(tree, (x) => x)(tree).a[0]).toBe(sealed)
+  })
+  it('the third tree of zipWith3 is checked like the second, and inherited keys are not a record\'s own', () => {
+    const renamed = [{ V: params[0].W, b: params[0].b }, params[1]] as unknown as typeof params
+    expect(() => pipe(params, T.zipWith3(params, renamed, (a) => a))).toThrow('Tree: at [0].W: missing in one tree')
+    const withToString: T.Tree = { toString: params[0].b }
+    expect(() => T.zipWith<T.Tree>({ other: params[0].b }, (a) => a)(withToString)).toThrow('Tree: at toString: missing in one tree')
+    expect(() => T.zipWith<T.Tree>(params[0].b, (a) => a)(params[0])).toThrow('Tree: at the root: a record faces a matrix')
+  })
+  it('a record from Object.create(null) is a record', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, M.Matrix>, { W: params[0].W })
+    expect(T.leaves(bare)).toEqual([params[0].W])
+  })
 })

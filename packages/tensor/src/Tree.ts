@@ -2,8 +2,9 @@
  * Parameter trees: readonly records and arrays whose leaves are matrices, as in JAX pytrees.
  * Gradients mirror parameters, and optimizers map over both leaf by leaf, so the structure is walked here once.
  *
- * Structure is compared by array length and record keys; a leaf of one tree facing a branch of another, or
- * matrices of different shapes, throw a {@link ShapeError} with the path where they differ.
+ * Every function here is one walk (at the end of the module). Structure is compared by array length and record keys;
+ * a leaf of one tree facing a branch of another, or matrices of different shapes, throw a {@link ShapeError} with the
+ * path where they differ; a value that is not a tree (a number, null, a class instance) a {@link NotATreeError}.
  *
  * @since 0.1.0
  */
@@ -33,8 +34,30 @@ export type TreeOf<T> = T extends Matrix
         ? { readonly [K in keyof T]: TreeOf<T[K]> }
         : never
 
-/** A leaf is anything with numeric rows and cols and a data array: checked without `in`, on the hot path. */
-const isMatrix = (t: unknown): t is Matrix => typeof (t as Matrix).rows === 'number' && (t as Matrix).data !== undefined
+/**
+ * A leaf is an object with numeric rows and cols. Its entries are not read here: a leaf may be a value whose data
+ * must not be read (grad's traced values). Checked without `in`, on the hot path.
+ */
+const isMatrix = (t: unknown): t is Matrix =>
+  typeof t === 'object' && t !== null && typeof (t as Matrix).rows === 'number' && typeof (t as Matrix).cols === 'number'
+
+/**
+ * A value where a tree was expected that is neither a matrix nor an array or plain record (a number, null, a class
+ * instance, a function). `path` says where, as the paths of {@link mapWithPath} do ('' is the root); `found` what it is.
+ */
+export class NotATreeError extends TypeError {
+  override readonly name = 'NotATreeError'
+  constructor(
+    readonly path: string,
+    readonly found: string,
+    readonly value: unknown
+  ) {
+    super(`Tree: at ${path || 'the root'}: expected a matrix (or a record or array of them), got ${found}`)
+  }
+}
+
+/** A path of {@link mapWithPath} under a named root: `pathUnder('params', '[0].W')` is `params[0].W`, `('params', 'W')` `params.W`. */
+export const pathUnder = (root: string, path: string): string => (path === '' || path.startsWith('[') ? `${root}${path}` : `${root}.${path}`)
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -44,41 +67,36 @@ const isMatrix = (t: unknown): t is Matrix => typeof (t as Matrix).rows === 'num
 export const map =
   (f: (leaf: Matrix) => Matrix) =>
   <T extends Tree>(tree: T): T =>
-    mapTree(tree, f) as T
+    run(tree, undefined, undefined, { arity: 0, paths: false, build: true, leaf: f }) as T
 
 /** `map` with each leaf's path (`[1].W`): for messages and tools; paths cost a string per leaf. */
 export const mapWithPath =
   (f: (leaf: Matrix, path: string) => Matrix) =>
   <T extends Tree>(tree: T): T =>
-    walk(tree, [], (leaf, _, path) => f(leaf, path), true)
+    run(tree, undefined, undefined, { arity: 0, paths: true, build: true, leaf: (a, _b, _c, path) => f(a, path) }) as T
 
 /** Combines two trees of the same structure and shapes leaf by leaf. */
 export const zipWith =
   <T extends Tree>(b: T, f: (a: Matrix, b: Matrix) => Matrix) =>
   (a: T): T =>
-    zipChecked(a, b, f) as T
+    run(a, b, undefined, { arity: 1, paths: false, build: true, leaf: f }) as T
 
 /** `zipWith` with each leaf's path. */
 export const zipWithPath =
   <T extends Tree>(b: T, f: (a: Matrix, b: Matrix, path: string) => Matrix) =>
   (a: T): T =>
-    walk(a, [b], (leaf, others, path) => f(leaf, others[0]!, path), true)
+    run(a, b, undefined, { arity: 1, paths: true, build: true, leaf: (x, y, _c, path) => f(x, y, path) }) as T
 
 /** Combines three trees of the same structure and shapes leaf by leaf (e.g. gradients, first and second moments). */
 export const zipWith3 =
   <T extends Tree>(b: T, c: T, f: (a: Matrix, b: Matrix, c: Matrix) => Matrix) =>
   (a: T): T =>
-    walk(a, [b, c], (leaf, others) => f(leaf, others[0]!, others[1]!), false)
+    run(a, b, c, { arity: 2, paths: false, build: true, leaf: f }) as T
 
 /** The leaves in a fixed order (array index order, then record keys in insertion order). */
 export const leaves = (tree: Tree): ReadonlyArray<Matrix> => {
   const out: Array<Matrix> = []
-  const visit = (t: Tree): void => {
-    if (isMatrix(t)) out.push(t)
-    else if (Array.isArray(t)) for (let i = 0; i < t.length; i++) visit(t[i])
-    else for (const k in t) visit((t as { readonly [key: string]: Tree })[k]!)
-  }
-  visit(tree)
+  run(tree, undefined, undefined, { arity: 0, paths: false, build: false, leaf: (m) => void out.push(m) })
   return out
 }
 
@@ -92,130 +110,145 @@ export const reduce =
     leaves(tree).reduce(f, initial)
 
 // -------------------------------------------------------------------------------------
-// internal
+// the walk
 // -------------------------------------------------------------------------------------
 
-const where = (path: string): string => path || 'the root'
+/**
+ * What one walk does: rebuild (or only visit) the first tree, calling `leaf` at each of its leaves with the leaves
+ * at the same place in up to two other trees (`arity`), and with the leaf's path when `paths` is set.
+ */
+interface Walk {
+  readonly arity: 0 | 1 | 2
+  readonly paths: boolean
+  readonly build: boolean
+  readonly leaf: (a: Matrix, b: Matrix, c: Matrix, path: string) => unknown
+}
 
 type TreeRecord = { readonly [key: string]: Tree }
 
-// map and zipWith run on every training step: module-level recursion (no closure per call), no key arrays, no
-// paths, leaves of a record handled in place. A record's copy starts empty and gains its keys in order: on V8 that
-// is faster than a spread copy whose values are then replaced (records of one shape then share one hidden class).
-// On a mismatch zipTrees throws a bare marker and zipWith re-walks with paths (walk) to say where.
+/**
+ * A plain record: an object literal, JSON.parse's records, or Object.create(null); not an array, class instance or
+ * Map. `constructor === Object` answers for literals through an inline cache; the prototype is read for the rest.
+ */
+const isRecord = (t: unknown): t is TreeRecord => {
+  if (typeof t !== 'object' || t === null) return false
+  if ((t as { readonly constructor?: unknown }).constructor === Object) return true
+  const proto: unknown = Object.getPrototypeOf(t)
+  return proto === Object.prototype || proto === null
+}
 
 /**
- * out[k] = value as an own property. Assigning to a key named "__proto__" would set the record's prototype instead
- * (a tree parsed from JSON can have such a key), so that one key is defined rather than assigned.
+ * Thrown where a walk without paths meets a problem: `run` then walks again with paths, which throws the error that
+ * says where. A training step walks trees several times and builds no path strings.
  */
-const put = (out: Record<string, Tree>, k: string, value: Tree): void => {
+const PROBLEM = new ShapeError('Tree: the trees differ')
+
+const where = (path: string): string => path || 'the root'
+const child = (path: string, key: string): string => (path ? `${path}.${key}` : key)
+
+/** What faces a matrix or a record in another tree, for messages. */
+const describe = (u: unknown): string =>
+  isMatrix(u) ? 'a matrix' : Array.isArray(u) || isRecord(u) ? 'a branch' : u === null ? 'null' : typeof u === 'object' ? 'an object that is not a plain record' : typeof u
+
+/**
+ * The one walk every function here is: `a` rebuilt (arrays by index, records by key in insertion order) with
+ * `w.leaf` at each leaf, `b` and `c` walked in lockstep for `w.arity` > 0 and checked to have `a`'s structure and
+ * shapes. Module-level recursion, no closure per node; a record's copy starts empty and gains its keys in order (on V8
+ * that is faster than a spread copy whose values are then replaced, and records of one shape share a hidden class).
+ */
+const walk = (a: unknown, b: unknown, c: unknown, w: Walk, path: string): unknown =>
+  Array.isArray(a) ? walkArray(a, b, c, w, path) : isMatrix(a) ? atLeaf(a, b, c, w, path) : walkRecord(a, b, c, w, path)
+
+const atLeaf = (a: Matrix, b: unknown, c: unknown, w: Walk, path: string): unknown => {
+  if (w.arity > 0) {
+    matchLeaf(a, b, w, path)
+    if (w.arity > 1) matchLeaf(a, c, w, path)
+  }
+  return w.leaf(a, b as Matrix, c as Matrix, path)
+}
+
+const walkArray = (a: ReadonlyArray<unknown>, b: unknown, c: unknown, w: Walk, path: string): unknown => {
+  const n = a.length
+  if (w.arity > 0 && !(Array.isArray(b) && b.length === n && (w.arity === 1 || (Array.isArray(c) && c.length === n)))) {
+    return fail(w, `Tree: at ${where(path)}: expected an array of ${n}`)
+  }
+  const out = w.build ? new Array<unknown>(n) : undefined
+  for (let i = 0; i < n; i++) {
+    const x = a[i], y = w.arity > 0 ? (b as ReadonlyArray<unknown>)[i] : undefined, z = w.arity > 1 ? (c as ReadonlyArray<unknown>)[i] : undefined
+    const at = w.paths ? `${path}[${i}]` : ''
+    const r = isMatrix(x) ? atLeaf(x, y, z, w, at) : walk(x, y, z, w, at)
+    if (out !== undefined) out[i] = r
+  }
+  return out
+}
+
+const walkRecord = (a: unknown, b: unknown, c: unknown, w: Walk, path: string): unknown => {
+  if (!isRecord(a)) {
+    if (!w.paths) throw PROBLEM
+    throw new NotATreeError(path, a === null ? 'null' : typeof a === 'object' ? 'an object that is not a plain record' : typeof a, a)
+  }
+  if (w.arity > 0 && !(isBranchRecord(b) && (w.arity === 1 || isBranchRecord(c)))) {
+    return fail(w, `Tree: at ${where(path)}: a record faces ${describe(w.arity > 1 && isBranchRecord(b) ? c : b)}`)
+  }
+  const out: Record<string, unknown> | undefined = w.build ? {} : undefined
+  let keys = 0
+  for (const k in a) {
+    keys++
+    const x = (a as TreeRecord)[k], y = w.arity > 0 ? ownKey(b as TreeRecord, k) : undefined, z = w.arity > 1 ? ownKey(c as TreeRecord, k) : undefined
+    if (w.arity > 0 && (y === undefined || (w.arity > 1 && z === undefined))) return fail(w, `Tree: at ${child(path, k)}: missing in one tree`)
+    const at = w.paths ? child(path, k) : ''
+    const r = isMatrix(x) ? atLeaf(x, y, z, w, at) : walk(x, y, z, w, at)
+    if (out !== undefined) put(out, k, r)
+  }
+  if (w.arity > 0 && (countKeys(b) !== keys || (w.arity > 1 && countKeys(c) !== keys))) return fail(w, `Tree: at ${where(path)}: keys differ`)
+  return out
+}
+
+const matchLeaf = (a: Matrix, o: unknown, w: Walk, path: string): void => {
+  if (!isMatrix(o)) fail(w, `Tree: at ${where(path)}: a matrix faces ${describe(o)}`)
+  else if (o.rows !== a.rows || o.cols !== a.cols) fail(w, `Tree: at ${where(path)}: shapes differ: ${shapeOf(a)} and ${shapeOf(o)}`)
+}
+
+const fail = (w: Walk, message: string): never => {
+  throw w.paths ? new ShapeError(message) : PROBLEM
+}
+
+/**
+ * An object that is neither an array nor a matrix, facing a record of the first tree: its own keys are compared with
+ * the record's, so its prototype is not checked (the first tree's records are).
+ */
+const isBranchRecord = (o: unknown): o is TreeRecord => typeof o === 'object' && o !== null && !Array.isArray(o) && !isMatrix(o)
+
+/**
+ * o[k] when k is o's own key, else undefined. A key o only inherits from Object.prototype holds a function, or for
+ * "__proto__" Object.prototype itself: both are told apart without a hasOwn call per key.
+ */
+const ownKey = (o: TreeRecord, k: string): unknown => {
+  const v: unknown = o[k]
+  return typeof v === 'function' || (k === '__proto__' && !Object.hasOwn(o, k)) ? undefined : v
+}
+
+const countKeys = (o: unknown): number => {
+  let n = 0
+  for (const _ in o as object) n++
+  return n
+}
+
+/** out[k] = value as an own property; a key named "__proto__" (JSON.parse makes them) is defined, or it would set the prototype. */
+const put = (out: Record<string, unknown>, k: string, value: unknown): void => {
   if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true })
   else out[k] = value
 }
 
-const mapTree = (t: Tree, f: (leaf: Matrix) => Matrix): Tree => {
-  if (Array.isArray(t)) {
-    const out = new Array<Tree>(t.length)
-    for (let i = 0; i < t.length; i++) out[i] = mapTree(t[i], f)
-    return out
-  }
-  if (isMatrix(t)) return f(t)
-  const rec = t as TreeRecord
-  const out: Record<string, Tree> = {}
-  for (const k in rec) {
-    const child = rec[k]!
-    put(out, k, isMatrix(child) ? f(child) : mapTree(child, f))
-  }
-  return out
-}
-
-const MISMATCH = new ShapeError('Tree: the trees differ')
-
-const zipLeaves = (x: Matrix, y: Tree, f: (a: Matrix, b: Matrix) => Matrix): Matrix => {
-  if (!isMatrix(y) || x.rows !== y.rows || x.cols !== y.cols) throw MISMATCH
-  return f(x, y)
-}
-
-const zipTrees = (x: Tree, y: Tree, f: (a: Matrix, b: Matrix) => Matrix): Tree => {
-  if (Array.isArray(x)) {
-    if (!Array.isArray(y) || y.length !== x.length) throw MISMATCH
-    const out = new Array<Tree>(x.length)
-    for (let i = 0; i < x.length; i++) out[i] = zipTrees(x[i], (y as ReadonlyArray<Tree>)[i]!, f)
-    return out
-  }
-  if (isMatrix(x)) return zipLeaves(x, y, f)
-  if (isMatrix(y) || Array.isArray(y)) throw MISMATCH
-  const rx = x as TreeRecord, ry = y as TreeRecord
-  const out: Record<string, Tree> = {}
-  let keys = 0
-  for (const k in rx) {
-    const child = rx[k]!, other = ry[k]
-    if (other === undefined) throw MISMATCH
-    put(out, k, isMatrix(child) ? zipLeaves(child, other, f) : zipTrees(child, other, f))
-    keys++
-  }
-  for (const _ in ry) keys--
-  if (keys !== 0) throw MISMATCH
-  return out
-}
-
-/** zipTrees, with a mismatch reported by a walk that names its path. */
-const zipChecked = (a: Tree, b: Tree, f: (a: Matrix, b: Matrix) => Matrix): Tree => {
+/** Runs a walk from the root; a problem met without paths is reported by a second walk, with paths, that only checks. */
+const run = (a: unknown, b: unknown, c: unknown, w: Walk): unknown => {
   try {
-    return zipTrees(a, b, f)
+    return walk(a, b, c, w, '')
   } catch (e) {
-    if (e !== MISMATCH) throw e
-    walk(a, [b], (leaf) => leaf, true) // throws a ShapeError naming the path
-    throw new ShapeError('Tree: the trees differ')
+    if (e !== PROBLEM) throw e
+    walk(a, b, c, { arity: w.arity, paths: true, build: false, leaf: nothing }, '')
+    throw e
   }
 }
 
-/**
- * Walks `first` and `others` in lockstep, rebuilding the structure with `f` at the leaves. Paths are built only
- * when `withPaths` is set (a training step walks trees several times and needs none); a mismatch always reports one.
- */
-const walk = <T extends Tree>(
-  first: T,
-  others: ReadonlyArray<Tree>,
-  f: (leaf: Matrix, others: ReadonlyArray<Matrix>, path: string) => Matrix,
-  withPaths: boolean
-): T => {
-  const go = (t: Tree, rest: ReadonlyArray<Tree>, path: string): Tree => {
-    if (isMatrix(t)) {
-      for (const o of rest) {
-        if (!isMatrix(o)) throw new ShapeError(`Tree: at ${where(path)}: a matrix faces a branch`)
-        if (o.rows !== t.rows || o.cols !== t.cols) {
-          throw new ShapeError(`Tree: at ${where(path)}: shapes differ: ${shapeOf(t)} and ${shapeOf(o)}`)
-        }
-      }
-      return f(t, rest as ReadonlyArray<Matrix>, path)
-    }
-    if (Array.isArray(t)) {
-      const arr: ReadonlyArray<Tree> = t
-      for (const o of rest) {
-        if (!Array.isArray(o) || o.length !== arr.length) throw new ShapeError(`Tree: at ${where(path)}: expected an array of ${arr.length}`)
-      }
-      const out = new Array<Tree>(arr.length)
-      for (let i = 0; i < arr.length; i++) {
-        const children = rest.length === 0 ? rest : rest.map((o) => (o as ReadonlyArray<Tree>)[i]!)
-        out[i] = go(arr[i]!, children, withPaths ? `${path}[${i}]` : '')
-      }
-      return out
-    }
-    const rec = t as { readonly [key: string]: Tree }
-    const out: Record<string, Tree> = {}
-    let count = 0
-    for (const k in rec) {
-      count++
-      const children = rest.map((o) => {
-        const child = isMatrix(o) || Array.isArray(o) ? undefined : (o as { readonly [key: string]: Tree })[k]
-        if (child === undefined) throw new ShapeError(`Tree: at ${path ? `${path}.${k}` : k}: missing in one tree`)
-        return child
-      })
-      put(out, k, go(rec[k]!, children, withPaths ? (path ? `${path}.${k}` : k) : ''))
-    }
-    for (const o of rest) if (Object.keys(o).length !== count) throw new ShapeError(`Tree: at ${where(path)}: keys differ`)
-    return out
-  }
-  return go(first, others, '') as T
-}
+const nothing = (): undefined => undefined

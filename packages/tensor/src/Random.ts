@@ -36,7 +36,7 @@ const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n))
  * rounds (x0 += x1, x1 = rotl(x1, r) ^ x0; rotations 13 15 26 6 in even blocks, 17 29 16 24 in odd ones), block b
  * followed by the key injection x0 += k[(b + 1) mod 3], x1 += k[(b + 2) mod 3] + b + 1 from the schedule
  * (k0, k1, k2 = k0 ^ k1 ^ 0x1BD11BDA). Unrolled, with words kept as int32 (`| 0`): the same bits as unsigned words
- * mod 2^32, without the doubles V8 makes of uint32 values from 2^31 up (a uniform draw went from 57 to 36 ns).
+ * mod 2^32, without the doubles V8 makes of uint32 values from 2^31 up.
  */
 const threefry = (key: Key, c0: number, c1: number, out: Uint32Array): void => {
   const k0 = key.k0 | 0, k1 = key.k1 | 0, k2 = k0 ^ k1 ^ 0x1bd11bda

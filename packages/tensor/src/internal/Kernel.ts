@@ -37,10 +37,8 @@ export const WASM_THRESHOLD = 512
  * From this many multiply-adds up (about 203³), a product is shared between threads when more than one is set
  * (Threads.ts). Below it the share saves less than it costs: the operands copied into and out of shared memory (about
  * twice as slow as into the single-threaded module's own), a worker's wake-up, and on a 2-vCPU machine the other
- * thread's slower pace. Measured on 2 threads against one (2-vCPU AMD EPYC, interleaved, medians): 64³ 0.6×,
- * 96³ 0.8×, 128³ 1.1×, the digits CNN's 32×144×1024 products 0.9 to 1.25× (its step 0.86 to 0.89× in full runs
- * at 2^21), the mid-size step's 128×784×64 1.0 to 1.5×, 256³ 1.3 to 1.5×, 512³ 1.5 to 1.7×
- * (apps/bench/results/2026-12-01-threads.md).
+ * thread's slower pace. On 2-vCPU machines only products from about 256³ up gained reliably; the measurements per
+ * shape are in apps/bench/results/2026-12-01-threads.md.
  */
 export const THREAD_THRESHOLD = 1 << 23
 

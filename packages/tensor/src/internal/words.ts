@@ -1,7 +1,7 @@
 /**
  * The two 32-bit words of a double, as fdlibm reads and writes them (__HI, __LO, SET_HIGH_WORD), through typed arrays
  * over one 8-byte buffer, with the platform's byte order found once (a DataView with an explicit order gives the same
- * words but ran these functions about 1.5× slower on V8).
+ * words, more slowly on V8).
  */
 
 const float = new Float64Array(1)

@@ -113,6 +113,33 @@ describe('gradientStep', () => {
       { numRuns: 150 }
     )
   })
+
+  it('one step function called again and again (its buffers reused, batch sizes changing) gives each call the bits of a fresh one, and never writes a result it returned', () => {
+    fc.assert(
+      fc.property(anyNetwork, fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 2, maxLength: 5 }), ({ stack, params, x }, batches) => {
+        const reused = gradientStep(stack)
+        const results: Array<{ readonly step: ReturnType<typeof reused>; readonly copy: ReadonlyArray<ReadonlyArray<number>> }> = []
+        let current = params
+        batches.forEach((batch, i) => {
+          const xs = M.unsafeFromArray(x.rows, batch, Array.from({ length: x.rows * batch }, (_, q) => Math.sin(q + i)))
+          const ys = M.unsafeFromArray(
+            params[params.length - 1]!.W.rows,
+            batch,
+            Array.from({ length: params[params.length - 1]!.W.rows * batch }, (_, q) => (q + i) % 2)
+          )
+          const target = stack.loss.name === 'softmaxCrossEntropy' ? M.map((v) => (v === 0 ? 0 : 1 / ys.rows))(ys) : ys
+          const step = reused(current, xs, target, -0.1)
+          const fresh = gradientStep(stack)(current, xs, target, -0.1)
+          expect(Object.is(step.loss, fresh.loss)).toBe(true)
+          step.params.forEach((p, l) => expect(M.equals(p.W, fresh.params[l]!.W) && M.equals(p.b, fresh.params[l]!.b)).toBe(true))
+          results.push({ step, copy: step.params.flatMap((p) => [Array.from(p.W.data), Array.from(p.b.data)]) })
+          current = step.params
+        })
+        for (const { step, copy } of results) expect(step.params.flatMap((p) => [Array.from(p.W.data), Array.from(p.b.data)])).toEqual(copy)
+      }),
+      { numRuns: 100 }
+    )
+  })
 })
 
 describe('predict', () => {

@@ -21,16 +21,17 @@ export const checkParams = (op: string, p: DenseParams, x: Matrix): void => {
 /**
  * W·x + b in one pass (the product written into a fresh buffer, the bias added by the kernel), or with `then` =
  * 'sigmoid' σ(W·x + b), σ applied by the kernel before it hands the product back (Kernel.gemmBias).
- * Shapes: (O×I)·(I×B) + (O×1) -> O×B; a ShapeError names the mismatch.
+ * Shapes: (O×I)·(I×B) + (O×1) -> O×B; a ShapeError names the mismatch. `out`, when given, is an O·B-entry buffer of
+ * the caller's own that is written instead of a fresh one (Backprop's fused step reuses its buffers).
  */
 export const affineThen = <O extends number, I extends number, B extends number>(
   p: DenseParams<O, I>,
   x: Matrix<I, B>,
-  then: Epilogue.Forward = 'identity'
+  then: Epilogue.Forward = 'identity',
+  out: Float64Array = new Float64Array(p.W.rows * x.cols)
 ): Matrix<O, B> => {
   checkParams('affine', p, x)
   const { W, b } = p
-  const out = new Float64Array(W.rows * x.cols)
   Kernel.gemmBias(W.rows, x.cols, W.cols, W.data, W.cols, 1, x.data, x.cols, 1, b.data, then, out)
   return unsafeWrap(W.rows, x.cols, out)
 }

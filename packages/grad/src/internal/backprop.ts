@@ -11,6 +11,7 @@ import type { DenseParams } from '../Dense.js'
 import { affineThen } from './affine.js'
 import type { Loss, OutputGradient, Reduction } from '../Loss.js'
 import { outputGradient } from '../Loss.js'
+import type { ActivationKernels, LossKernels } from './kernels.js'
 import { activationKernels, lossKernels } from './kernels.js'
 
 const { gemm, gemmAxpy, gemmDerivative } = Kernel
@@ -36,6 +37,20 @@ export interface LossAndGradients {
 // internal
 // -------------------------------------------------------------------------------------
 
+/**
+ * A stack with its activations' and loss's kernels looked up once, when a function of the stack is made, not on every
+ * layer of every call (a WeakMap read each).
+ */
+interface Resolved extends DenseStack {
+  readonly kernels: ReadonlyArray<ActivationKernels | undefined>
+  readonly lossKernels: LossKernels | undefined
+}
+
+const resolve = (stack: DenseStack): Resolved => {
+  const activations = [...stack.activations]
+  return { activations, loss: stack.loss, reduction: stack.reduction, kernels: activations.map(activationKernels), lossKernels: lossKernels(stack.loss) }
+}
+
 const checkDepth = (op: string, stack: DenseStack, params: ReadonlyArray<DenseParams>): void => {
   if (params.length !== stack.activations.length || params.length === 0) {
     throw new ShapeError(`${op}: ${stack.activations.length} activations need as many layers, got ${params.length}`)
@@ -50,23 +65,25 @@ const checkDepth = (op: string, stack: DenseStack, params: ReadonlyArray<DensePa
  * over W·x + b's own fresh buffer.
  */
 const forwardPass = (
-  activations: ReadonlyArray<Activation>,
+  { activations, kernels: kernelsOf }: Resolved,
   params: ReadonlyArray<DenseParams>,
   x: Matrix,
   z: Array<Matrix>,
-  inputs: Array<Matrix>
+  inputs: Array<Matrix>,
+  scratch: Scratch | undefined
 ): Matrix => {
   const last = params.length - 1
   let a = x
   for (let l = 0; ; l++) {
     inputs[l] = a
-    const kernels = activationKernels(activations[l]!)
+    const kernels = kernelsOf[l]
+    const size = params[l]!.W.rows * a.cols
     if (l < last && kernels?.epilogue !== undefined && !kernels.needsZ) {
       // σ(W·x + b) from the kernel itself: the buffer is a_{l+1}, and stands for z[l], which σ' does not read.
-      a = z[l] = affineThen(params[l]!, a, kernels.epilogue)
+      a = z[l] = affineThen(params[l]!, a, kernels.epilogue, buffer(scratch?.z, l, size))
       continue
     }
-    const zl = affineThen(params[l]!, a)
+    const zl = affineThen(params[l]!, a, 'identity', buffer(scratch?.z, l, size))
     z[l] = zl
     if (l === last) return zl
     if (kernels !== undefined && !kernels.needsZ) {
@@ -81,10 +98,9 @@ const forwardPass = (
  * C and dz = ∂C/∂z of the last layer. A canonical pair whose loss has kernels writes dz over z's own buffer: z is
  * fresh from the forward loop and nothing reads it afterwards. Other pairs go through Loss.outputGradient.
  */
-const outputLayer = (stack: DenseStack, z: Matrix, y: Matrix): OutputGradient => {
+const outputLayer = (stack: Resolved, z: Matrix, y: Matrix): OutputGradient => {
   const activation = stack.activations[stack.activations.length - 1]!
-  const { loss, reduction } = stack
-  const kernels = lossKernels(loss)
+  const { loss, reduction, lossKernels: kernels } = stack
   if (activation.name !== loss.canonical || kernels === undefined) return outputGradient(activation, loss, reduction)(z, y)
   return { loss: kernels.fromLogits(z.data, y.data, z.data as Float64Array, z.rows, z.cols, reduction), dz: z }
 }
@@ -94,9 +110,15 @@ const outputLayer = (stack: DenseStack, z: Matrix, y: Matrix): OutputGradient =>
  * (sigmoid, tanh, relu: the WebAssembly module applies it before copying out), else over da = Wᵀ·dz's own buffer
  * with the activation's kernels, else through `backward`. The shapes were checked on the way forward.
  */
-const backwardThrough = (activation: Activation, z: Matrix, a: Matrix, W: Matrix, dz: Matrix): Matrix => {
-  const out = new Float64Array(W.cols * dz.cols)
-  const kernels = activationKernels(activation)
+const backwardThrough = (
+  activation: Activation,
+  kernels: ActivationKernels | undefined,
+  z: Matrix,
+  a: Matrix,
+  W: Matrix,
+  dz: Matrix,
+  out: Float64Array
+): Matrix => {
   if (kernels?.derivative !== undefined) {
     gemmDerivative(W.cols, dz.cols, W.rows, W.data, 1, W.cols, dz.data, dz.cols, 1, a.data, kernels.derivative, out)
     return unsafeWrap(W.cols, dz.cols, out)
@@ -121,18 +143,19 @@ type TakeLayer = (l: number, dz: Matrix, a: Matrix) => void
  */
 const backpropagate = (
   op: string,
-  stack: DenseStack,
+  stack: Resolved,
   params: ReadonlyArray<DenseParams>,
   x: Matrix,
   y: Matrix,
-  take: TakeLayer
+  take: TakeLayer,
+  scratch?: Scratch
 ): number => {
   checkDepth(op, stack, params)
   const { activations } = stack
   const depth = params.length
   const z = new Array<Matrix>(depth)
   const inputs = new Array<Matrix>(depth)
-  const zL = forwardPass(activations, params, x, z, inputs)
+  const zL = forwardPass(stack, params, x, z, inputs, scratch)
   if (y.rows !== zL.rows || y.cols !== zL.cols) {
     throw new ShapeError(`${op}: the outputs are ${shapeOf(zL)}, the targets ${shapeOf(y)}`)
   }
@@ -142,8 +165,27 @@ const backpropagate = (
     const a = inputs[l]!
     take(l, dz, a)
     if (l === 0) return out.loss
-    dz = backwardThrough(activations[l - 1]!, z[l - 1]!, a, params[l]!.W, dz)
+    dz = backwardThrough(activations[l - 1]!, stack.kernels[l - 1], z[l - 1]!, a, params[l]!.W, dz, buffer(scratch?.dz, l - 1, a.rows * a.cols))
   }
+}
+
+/**
+ * Buffers for what a fused step forms and drops: each layer's z (or a, where σ is the product's epilogue) and each
+ * hidden layer's dz. They never leave the step (the new parameters are fresh arrays), so one step function reuses them
+ * from call to call instead of allocating (and collecting) them every time; a buffer is replaced when its size
+ * changes (a new batch size). Memory: one z and one dz per layer of the last batch, held while the step function is.
+ */
+interface Scratch {
+  readonly z: Array<Float64Array>
+  readonly dz: Array<Float64Array>
+}
+
+/** list[l] when it has `size` entries (its contents are overwritten whole), else a new buffer, kept in list when there is one. */
+const buffer = (list: Array<Float64Array> | undefined, l: number, size: number): Float64Array => {
+  if (list === undefined) return new Float64Array(size)
+  const kept = list[l]
+  if (kept !== undefined && kept.length === size) return kept
+  return (list[l] = new Float64Array(size))
 }
 
 /**
@@ -177,23 +219,26 @@ export const stepWeights = (dz: Matrix, a: Matrix, scale: number, W: Matrix): Ma
 
 /** The network's outputs σ_{L−1}(z_{L−1}) for inputs x (examples as columns). */
 export const predict =
-  (stack: DenseStack) =>
-  (params: ReadonlyArray<DenseParams>, x: Matrix): Matrix => {
-    checkDepth('predict', stack, params)
-    const zL = forwardPass(stack.activations, params, x, [], [])
-    return stack.activations[params.length - 1]!.forward(zL)
+  (stack: DenseStack) => {
+    const resolved = resolve(stack)
+    return (params: ReadonlyArray<DenseParams>, x: Matrix): Matrix => {
+      checkDepth('predict', resolved, params)
+      const zL = forwardPass(resolved, params, x, [], [], undefined)
+      return resolved.activations[params.length - 1]!.forward(zL)
+    }
   }
 
 /** The loss of the network on inputs x and targets y, and its gradients with respect to every layer's W and b. */
-export const lossAndGradients =
-  (stack: DenseStack) =>
-  (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix): LossAndGradients => {
+export const lossAndGradients = (stack: DenseStack) => {
+  const resolved = resolve(stack)
+  return (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix): LossAndGradients => {
     const grads = new Array<DenseParams>(params.length)
-    const loss = backpropagate('lossAndGradients', stack, params, x, y, (l, dz, a) => {
+    const loss = backpropagate('lossAndGradients', resolved, params, x, y, (l, dz, a) => {
       grads[l] = { W: matmulTranspose(a)(dz), b: sumColumns(dz) }
     })
     return { loss, grads }
   }
+}
 
 export interface GradientStep {
   /** The loss at the parameters the step started from. */
@@ -208,13 +253,31 @@ export interface GradientStep {
  * never kept and no second parameter-sized array is written. Bit-identical to `lossAndGradients` followed by
  * `Matrix.axpy(scale, grad)(θ)` on every leaf; the inputs are left untouched, the result is new.
  */
-export const gradientStep =
-  (stack: DenseStack) =>
-  (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix, scale: number): GradientStep => {
+export const gradientStep = (stack: DenseStack) => {
+  const resolved = resolve(stack)
+  const scratch: Scratch = { z: [], dz: [] }
+  let busy = false
+  return (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix, scale: number): GradientStep => {
     const next = new Array<DenseParams>(params.length)
-    const loss = backpropagate('gradientStep', stack, params, x, y, (l, dz, a) => {
-      const { W, b } = params[l]!
-      next[l] = { W: stepWeights(dz, a, scale, W), b: stepBias(dz, scale, b) }
-    })
-    return { loss, params: next }
+    // A step that starts while another runs (only a caller's own activation code could do it) takes fresh buffers.
+    const reuse = !busy
+    busy = true
+    try {
+      const loss = backpropagate(
+        'gradientStep',
+        resolved,
+        params,
+        x,
+        y,
+        (l, dz, a) => {
+          const { W, b } = params[l]!
+          next[l] = { W: stepWeights(dz, a, scale, W), b: stepBias(dz, scale, b) }
+        },
+        reuse ? scratch : undefined
+      )
+      return { loss, params: next }
+    } finally {
+      if (reuse) busy = false
+    }
   }
+}

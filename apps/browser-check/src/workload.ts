@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { Data, Init, Mlp, Optimizer, Spec, Train } from '@puregrad/mlp'
-import { Exp, Log, Matrix, Random, Tanh } from '@puregrad/tensor'
+import { Exp, Log, Matrix, Random, Tanh, Trig } from '@puregrad/tensor'
 import { Kernel } from '@puregrad/tensor/internal/engine'
 
 export interface WorkloadResult {
@@ -25,8 +25,8 @@ export interface WorkloadResult {
   /** Σ of a 64×64 product: the bits must not depend on the engine or the kernel. */
   readonly productSum: number
   /**
-   * A hash of the bits of exp, log, log1p, tanh and expm1 (@puregrad/tensor's, not Math's) at 50,000 seeded doubles of
-   * every magnitude: one differing last bit anywhere changes it.
+   * A hash of the bits of exp, log, log1p, tanh, expm1, sinPi and cosPi (@puregrad/tensor's, not Math's) at 50,000
+   * seeded doubles of every magnitude: one differing last bit anywhere changes it.
    */
   readonly functionsDigest: string
 }
@@ -36,7 +36,7 @@ export interface WorkloadResult {
  * |x| from 2^−40 to 2^12, 52 random fraction bits), not with `**`, whose last bit differs between engines too.
  */
 const functionsDigest = (): string => {
-  const functions = [Exp.exp, Log.log, Log.log1p, Tanh.tanh, Tanh.expm1]
+  const functions = [Exp.exp, Log.log, Log.log1p, Tanh.tanh, Tanh.expm1, Trig.sinPi, Trig.cosPi]
   const u = Random.uniform(Random.key(11), 4, 50_000).data
   const bits = new Float64Array(1)
   const words = new Uint32Array(bits.buffer) // little-endian: words[1] is the upper one

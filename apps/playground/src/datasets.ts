@@ -1,9 +1,11 @@
 /**
  * Data sets on the plane, each drawn from a seed: points in [−1, 1]² with labels 0 or 1, split into train and test.
- * Pure and deterministic (Random's keys, no Math.random): the same configuration gives the same points everywhere.
+ * Pure and deterministic (Random's keys, no Math.random; angles through Trig, not Math.sin and Math.cos, whose last bit
+ * differs between engines): the same configuration gives the same points everywhere.
  */
 import type { Key } from '@puregrad/tensor/Random'
 import { foldIn, key as keyOf, normal, permutation, split, uniforms } from '@puregrad/tensor/Random'
+import { cosPi, sinPi } from '@puregrad/tensor/Trig'
 
 export type DatasetName = 'xor' | 'xorCloud' | 'circles' | 'spirals' | 'gaussians' | 'moons'
 
@@ -68,16 +70,16 @@ const clean = (name: DatasetName, n: number, key: Key): Points => {
       case 'circles': {
         // Class 1 inside radius 0.5, class 0 in the ring 0.7–1.
         const r = label === 1 ? 0.5 * Math.sqrt(a) : 0.7 + 0.3 * a
-        const t = 2 * Math.PI * b
-        x.push([r * Math.cos(t), r * Math.sin(t)])
+        const turn = 2 * b // the angle 2π·b, in half-turns
+        x.push([r * cosPi(turn), r * sinPi(turn)])
         labels.push(label)
         continue
       }
       case 'spirals': {
         const t = 0.25 + 2.75 * a // turns along the arm
-        const angle = t * 2 * Math.PI * 0.6 + (label === 1 ? Math.PI : 0)
+        const angle = t * 1.2 + (label === 1 ? 1 : 0) // 0.6 of a turn per unit of t, the second arm half a turn on; in half-turns
         const r = 0.9 * (t / 3)
-        x.push([r * Math.cos(angle), r * Math.sin(angle)])
+        x.push([r * cosPi(angle), r * sinPi(angle)])
         labels.push(label)
         continue
       }
@@ -88,8 +90,8 @@ const clean = (name: DatasetName, n: number, key: Key): Points => {
         continue
       }
       case 'moons': {
-        const t = Math.PI * a
-        x.push(label === 1 ? [Math.cos(t) * 0.6 - 0.3, Math.sin(t) * 0.6 - 0.15] : [0.3 - Math.cos(t) * 0.6, 0.15 - Math.sin(t) * 0.6])
+        const c = cosPi(a), s = sinPi(a) // the angle π·a
+        x.push(label === 1 ? [c * 0.6 - 0.3, s * 0.6 - 0.15] : [0.3 - c * 0.6, 0.15 - s * 0.6])
         labels.push(label)
         continue
       }

@@ -16,7 +16,8 @@ import type { Matrix } from '@puregrad/tensor/Matrix'
 import * as T from '@puregrad/tensor/Tree'
 import type { Tree } from '@puregrad/tensor/Tree'
 import { applyUpdates as fusedApplyUpdates, fusionOf, withFusion } from './internal/fusion.js'
-import { cosPi, powerOf, realPower } from './internal/scheduleMath.js'
+import { cosPi } from '@puregrad/tensor/Trig'
+import { powerOf, realPower } from './internal/scheduleMath.js'
 
 // -------------------------------------------------------------------------------------
 // model

@@ -5,14 +5,16 @@ import type { Matrix } from '@puregrad/tensor/Matrix'
 import { makeBy, row } from '@puregrad/tensor/Matrix'
 import type { Key } from '@puregrad/tensor/Random'
 import { normal } from '@puregrad/tensor/Random'
+import { cosPi, sinPi } from '@puregrad/tensor/Trig'
 
 /** `perClass` points of each of `classes` spiral arms (2 × N, radius up to 1, noise σ = 0.03) and their labels (1 × N). */
 export const spirals = (key: Key, classes: number, perClass: number): { readonly x: Matrix; readonly labels: Matrix } => {
   const n = classes * perClass
   const noise = normal(key, 2, n)
   const radius = (j: number) => ((j % perClass) + 1) / perClass
-  const angle = (j: number) => (2 * Math.PI * Math.floor(j / perClass)) / classes + 3 * radius(j)
-  const x = makeBy(2, n, (i, j) => radius(j) * (i === 0 ? Math.cos(angle(j)) : Math.sin(angle(j))) + 0.03 * noise.data[i * n + j]!)
+  // The arm's start plus 3 radians per unit of radius, in half-turns (Trig's unit: the same bits on every engine).
+  const angle = (j: number) => (2 * Math.floor(j / perClass)) / classes + (3 / Math.PI) * radius(j)
+  const x = makeBy(2, n, (i, j) => radius(j) * (i === 0 ? cosPi(angle(j)) : sinPi(angle(j))) + 0.03 * noise.data[i * n + j]!)
   return { x, labels: row(Array.from({ length: n }, (_, j) => Math.floor(j / perClass))) }
 }
 

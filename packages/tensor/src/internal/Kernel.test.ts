@@ -239,3 +239,16 @@ describe('without WebAssembly SIMD the JS kernels serve', () => {
     expect(sameBits(Float64Array.from(product.data), naive(n, n, n, a.data, n, 1, a.data, n, 1))).toBe(true)
   })
 })
+
+describe('which products are shared between threads', () => {
+  it('every product from THREAD_THRESHOLD, and from SHARED_FROM those whose multiply-adds per entry copied reach SHARED_INTENSITY', () => {
+    expect(K.sharesProduct(203, 204, 203)).toBe(true) // 2^23 and a little more, intensity 68
+    expect(K.sharesProduct(8, 1 << 17, 8)).toBe(true) // 2^23, intensity under 4: large work alone suffices
+    expect(K.sharesProduct(128, 64, 784)).toBe(true) // the mid-size network's forward product: 6.4M, intensity 40
+    expect(K.sharesProduct(128, 784, 64)).toBe(true) // its dW = dz·xᵀ
+    expect(K.sharesProduct(32, 1024, 144)).toBe(false) // the digits CNN's convolution: 4.7M at 25 per entry
+    expect(K.sharesProduct(127, 128, 128)).toBe(false) // under SHARED_FROM
+    expect(K.sharesProduct(128, 128, 128)).toBe(true) // 2^21, intensity 43
+  })
+})
+

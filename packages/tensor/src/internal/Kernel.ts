@@ -35,12 +35,33 @@ export const WASM_THRESHOLD = 512
 
 /**
  * From this many multiply-adds up (about 203³), a product is shared between threads when more than one is set
- * (Threads.ts). Below it the share saves less than it costs: the operands copied into and out of shared memory (about
- * twice as slow as into the single-threaded module's own), a worker's wake-up, and on a 2-vCPU machine the other
- * thread's slower pace. On 2-vCPU machines only products from about 256³ up gained reliably; the measurements per
- * shape are in apps/bench/results/2026-12-01-threads.md.
+ * (Threads.ts), whatever its shape. Sharing costs the operands copied into and out of shared memory (about twice as
+ * slow as into the single-threaded module's own), a worker's wake-up, and on a 2-vCPU machine the other thread's slower
+ * pace; from here it always saves more. See {@link sharesProduct} for the smaller products that are shared too.
  */
 export const THREAD_THRESHOLD = 1 << 23
+
+/** From this many multiply-adds (128³) up, a product whose intensity is at least SHARED_INTENSITY is shared. */
+export const SHARED_FROM = 1 << 21
+
+/**
+ * Multiply-adds per entry copied (m·n·k / (m·k + k·n + m·n)): the work a thread saves per entry that sharing costs in
+ * copies. A dense layer's products on a batch of 64 ([784, 128, 10]: 40) reach it; a convolution's short products
+ * (the digits CNN's 32 × 144 × 1024: 25) do not.
+ */
+export const SHARED_INTENSITY = 32
+
+/**
+ * Whether an m×k by k×n product is shared between threads (when more than one is set): from THREAD_THRESHOLD
+ * multiply-adds, or from SHARED_FROM when its intensity is at least SHARED_INTENSITY. Measured on 2 vCPUs against one
+ * thread: the mid-size step 0.98–1.08× of one thread under THREAD_THRESHOLD alone, 1.2–1.3× with the products it
+ * shares from SHARED_FROM; the digits CNN's step unchanged (its products stay on one thread; shared, it was 0.86–0.89×
+ * in full bench runs). Per-shape measurements: apps/bench/results/2026-12-01-threads.md.
+ */
+export const sharesProduct = (m: number, n: number, k: number): boolean => {
+  const work = m * n * k
+  return work >= THREAD_THRESHOLD || (work >= SHARED_FROM && work >= SHARED_INTENSITY * (m * k + k * n + m * n))
+}
 
 /** The operands of a product: A is m×k with A(i, p) = a[i·ars + p·acs], B is k×n with B(p, j) = b[p·brs + j·bcs]. */
 type Operands = [
@@ -124,7 +145,7 @@ export const currentBackend = (): Backend => backend
 
 /** The product by whichever kernel the backend setting and the size choose (see {@link Gemm}). */
 export const gemm: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
-  const wasm = wasmFor(m * n * k)
+  const wasm = wasmFor(m, n, k)
   if (wasm !== undefined && wasm.gemm(m, n, k, a, ars, acs, b, brs, bcs, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
 }
@@ -134,7 +155,7 @@ export const gemm: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
  * module runs the epilogue itself; the JS paths in a pass after the product: the same operations.
  */
 export const gemmAxpy: GemmAxpy = (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out) => {
-  const wasm = wasmFor(m * n * k)
+  const wasm = wasmFor(m, n, k)
   if (wasm !== undefined && wasm.gemmAxpy(m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
   for (let q = 0; q < m * n; q++) out[q] = alpha * out[q] + c[q]
@@ -150,7 +171,7 @@ export const gemmBias: GemmBias = (m, n, k, a, ars, acs, b, brs, bcs, bias, acti
   if (activation !== 'identity' && activation !== 'sigmoid') {
     throw new Error(`Kernel.gemmBias: no activation epilogue named ${JSON.stringify(activation)} (identity, sigmoid)`)
   }
-  const wasm = wasmFor(m * n * k)
+  const wasm = wasmFor(m, n, k)
   if (wasm !== undefined && wasm.gemmBias(m, n, k, a, ars, acs, b, brs, bcs, bias, activation, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
   addBias(out, bias, m, n)
@@ -162,7 +183,7 @@ export const gemmDerivative: GemmDerivative = (m, n, k, a, ars, acs, b, brs, bcs
   if (derivative !== 'sigmoid' && derivative !== 'tanh' && derivative !== 'relu') {
     throw new Error(`Kernel.gemmDerivative: no derivative epilogue named ${JSON.stringify(derivative)} (sigmoid, tanh, relu)`)
   }
-  const wasm = wasmFor(m * n * k)
+  const wasm = wasmFor(m, n, k)
   if (wasm !== undefined && wasm.gemmDerivative(m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
   derivativeRules[derivative](out, output, out, m * n)
@@ -191,12 +212,12 @@ export const ELEMENTWISE_THRESHOLD = 1024
 const useWasm = (work: number): boolean => backend === 'wasm' || (backend === 'auto' && work >= WASM_THRESHOLD)
 
 /**
- * The WebAssembly kernel for a product of `work` multiply-adds, or undefined when the JS kernels should run: the
- * threads' kernel when more than one thread is set and the product is big enough, else the single-threaded one.
+ * The WebAssembly kernel for an m×k by k×n product, or undefined when the JS kernels should run: the threads' kernel
+ * when more than one thread is set and the product is worth sharing (sharesProduct), else the single-threaded one.
  */
-const wasmFor = (work: number): WasmKernel | undefined => {
-  if (wasmKernel === undefined || !useWasm(work)) return undefined
-  if (work < THREAD_THRESHOLD) return wasmKernel
+const wasmFor = (m: number, n: number, k: number): WasmKernel | undefined => {
+  if (wasmKernel === undefined || !useWasm(m * n * k)) return undefined
+  if (!sharesProduct(m, n, k)) return wasmKernel
   const threads = requestedCount()
   if (threads === 1) return wasmKernel
   const shared = pool()

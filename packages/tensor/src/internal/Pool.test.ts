@@ -81,6 +81,26 @@ describe('threads', () => {
     for (const threads of [1, 2, 3]) expect(sameBits(product(threads, 'auto'), reference)).toBe(true)
   })
 
+  it('Kernel hands the products sharesProduct picks to the threads (a dense layer\'s 128 × 64 × 784), and keeps the others on one (a convolution\'s 32 × 1024 × 144)', () => {
+    const calls = (m: number, n: number, k: number): number => {
+      const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i))
+      const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i))
+      const gemm = shared!.kernel.gemm
+      let count = 0
+      ;(shared!.kernel as { gemm: typeof gemm }).gemm = (...args) => (count++, gemm(...args))
+      try {
+        const out = new Float64Array(m * n)
+        Threads.withCount(2, () => K.gemm(m, n, k, a, k, 1, b, n, 1, out))
+        expect(sameBits(out, naive(m, n, k, a, k, 1, b, n, 1))).toBe(true)
+      } finally {
+        ;(shared!.kernel as { gemm: typeof gemm }).gemm = gemm
+      }
+      return count
+    }
+    expect(calls(128, 64, 784)).toBe(1)
+    expect(calls(32, 1024, 144)).toBe(0)
+  })
+
   it('fall back to one thread, with the same bits, for a product the shared memory cannot grow to', () => {
     const small: Pool = start(4)! // 4 pages: 256 KiB
     small.use(2)

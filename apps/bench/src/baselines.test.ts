@@ -124,4 +124,11 @@ describe('the report', () => {
     expect(ratios(row)).toEqual([{ against: 'mutable', ratio: 1.5, target: 1.5, met: true }, { against: 'other', ratio: 0.5 }])
     expect(formatTable([row])).toBe('w (steps/s)\n    puregrad 300  mutable 200  other 600\n    puregrad: ×1.50 vs mutable (target ≥ 1.5 ✓), ×0.50 vs other')
   })
+  it('pairs the samples of one round where both sides have as many: the median of the rounds\' ratios', () => {
+    // Rounds where the machine ran at full speed, at half and at full again: each round puregrad takes 1 s against
+    // the contender's 2 s (a ratio of 2), but the medians of each side's samples (1 and 4) would say 4.
+    const samples = { puregrad: [1, 2, 1], mutable: [2, 4, 4], numpy: [2, 2] }
+    const row = { workload: 'w', unit: 'steps/s', figures: { puregrad: 1, mutable: 0.25, numpy: 0.5 }, targets: {}, samples }
+    expect(ratios(row)).toEqual([{ against: 'mutable', ratio: 2 }, { against: 'numpy', ratio: 2 }])
+  })
 })

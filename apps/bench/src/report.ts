@@ -1,3 +1,5 @@
+import { median } from './timing.js'
+
 /** One line of the bench table: a workload, its contenders' figures, and puregrad's ratio to each. */
 export interface Row {
   readonly workload: string
@@ -27,15 +29,31 @@ export const samplesOf = (timings: ReadonlyArray<{ readonly name: string; readon
 
 const fmt = (x: number): string => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
 
-/** The ratio puregrad / contender for each contender, with whether its target (if any) is met. */
+/**
+ * puregrad / contender from the samples: where both have as many samples, taken in the same rounds (the contenders
+ * of one process sample in turn, round after round; tfjs's child takes its samples in rounds alternating with ours),
+ * the median of the rounds' own ratios, so that a change of the machine's speed between rounds, which moves both
+ * samples of a round alike, drops out; otherwise (numpy's child, timed after ours) the ratio of the two medians.
+ * On this shared machine two contenders running the same code (puregrad and puregrad-1t on XOR, whose products never
+ * reach the threads) measured 1.05 paired and 0.86 by medians in one run.
+ */
+const ratioOf = (row: Row, against: string): number => {
+  const ours = row.samples['puregrad'], theirs = row.samples[against]
+  if (ours === undefined || theirs === undefined || ours.length !== theirs.length || ours.length === 0) {
+    return row.figures['puregrad']! / row.figures[against]!
+  }
+  // samples are seconds per call: puregrad / contender in speed is theirs / ours in time
+  return median(ours.map((t, r) => theirs[r]! / t))
+}
+
+/** The ratio puregrad / contender for each contender (see ratioOf), with whether its target (if any) is met. */
 export const ratios = (row: Row): ReadonlyArray<{ readonly against: string; readonly ratio: number; readonly target?: Target; readonly met?: boolean }> => {
-  const ours = row.figures['puregrad']
-  if (ours === undefined) return []
-  return Object.entries(row.figures)
-    .filter(([name]) => name !== 'puregrad')
-    .map(([against, v]) => {
+  if (row.figures['puregrad'] === undefined) return []
+  return Object.keys(row.figures)
+    .filter((name) => name !== 'puregrad')
+    .map((against) => {
       const target = row.targets[against]
-      const ratio = ours / v
+      const ratio = ratioOf(row, against)
       return target === undefined ? { against, ratio } : { against, ratio, target, met: meets(ratio, target) }
     })
 }

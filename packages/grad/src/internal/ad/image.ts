@@ -98,8 +98,20 @@ const checkInput = (op: string, g: Geometry, x: Matrix): void => {
 // -------------------------------------------------------------------------------------
 
 /**
+ * The output columns ow in [first, last) whose input column iw = ow·sw + j − pw falls inside the image (0 ≤ iw < W):
+ * the rest read the zero padding.
+ */
+const insideColumns = (g: Geometry, j: number): readonly [first: number, last: number] => {
+  const { W, sw, pw, OW } = g
+  const first = Math.max(0, Math.ceil((pw - j) / sw))
+  const last = Math.min(OW, Math.floor((W - 1 + pw - j) / sw) + 1)
+  return [first, Math.max(first, last)]
+}
+
+/**
  * cols[(c·kh + i)·kw + j, (oh·OW + ow)·B + b] = x[(c·H + ih)·W + iw, b] with ih = oh·sh + i − ph, iw = ow·sw + j − pw,
- * and 0 where (ih, iw) falls in the padding. Each entry copies a run of B contiguous values (one row of x).
+ * and 0 where (ih, iw) falls in the padding. An entry copies a run of B contiguous values (one row of x); with stride 1
+ * along the width, the runs of one output row are contiguous on both sides and are copied as one.
  */
 const im2col = (g: Geometry, x: Float64Array, B: number): Float64Array => {
   const { C, H, W, kh, kw, sh, sw, ph, pw, OH, OW } = g
@@ -109,16 +121,15 @@ const im2col = (g: Geometry, x: Float64Array, B: number): Float64Array => {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
         const rowBase = ((c * kh + i) * kw + j) * P * B
+        const [first, last] = insideColumns(g, j)
+        if (first === last) continue
         for (let oh = 0; oh < OH; oh++) {
           const ih = oh * sh + i - ph
           if (ih < 0 || ih >= H) continue
-          for (let ow = 0; ow < OW; ow++) {
-            const iw = ow * sw + j - pw
-            if (iw < 0 || iw >= W) continue
-            const src = ((c * H + ih) * W + iw) * B
-            const dst = rowBase + (oh * OW + ow) * B
-            for (let b = 0; b < B; b++) cols[dst + b] = x[src + b]!
-          }
+          const src = ((c * H + ih) * W + first * sw + j - pw) * B
+          const dst = rowBase + (oh * OW + first) * B
+          if (sw === 1) cols.set(x.subarray(src, src + (last - first) * B), dst)
+          else for (let ow = first; ow < last; ow++) cols.set(x.subarray(src + (ow - first) * sw * B, src + ((ow - first) * sw + 1) * B), dst + (ow - first) * B)
         }
       }
     }
@@ -126,7 +137,10 @@ const im2col = (g: Geometry, x: Float64Array, B: number): Float64Array => {
   return cols
 }
 
-/** The adjoint of im2col: dx[(c·H + ih)·W + iw, b] = Σ of the dcols entries im2col copied it into (fixed order). */
+/**
+ * The adjoint of im2col: dx[(c·H + ih)·W + iw, b] = Σ of the dcols entries im2col copied it into, added in im2col's
+ * order (c, i, j, oh, ow, b), so the sums are the same for any stride.
+ */
 const col2im = (g: Geometry, dcols: ArrayLike<number>, B: number): Float64Array => {
   const { C, H, W, kh, kw, sh, sw, ph, pw, OH, OW } = g
   const P = OH * OW
@@ -135,13 +149,12 @@ const col2im = (g: Geometry, dcols: ArrayLike<number>, B: number): Float64Array 
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
         const rowBase = ((c * kh + i) * kw + j) * P * B
+        const [first, last] = insideColumns(g, j)
         for (let oh = 0; oh < OH; oh++) {
           const ih = oh * sh + i - ph
           if (ih < 0 || ih >= H) continue
-          for (let ow = 0; ow < OW; ow++) {
-            const iw = ow * sw + j - pw
-            if (iw < 0 || iw >= W) continue
-            const dst = ((c * H + ih) * W + iw) * B
+          for (let ow = first; ow < last; ow++) {
+            const dst = ((c * H + ih) * W + ow * sw + j - pw) * B
             const src = rowBase + (oh * OW + ow) * B
             for (let b = 0; b < B; b++) dx[dst + b] += dcols[src + b]!
           }

@@ -211,6 +211,10 @@ describe('parameter files of any model', () => {
   it('refuses non-finite numbers and non-matrix leaves when encoding', () => {
     expect(encodeParams({ a: M.row([1, NaN]) })).toEqual(E.left('params.a.data[1] is NaN: a model file holds finite numbers only'))
     expect(encodeParams({ a: [M.row([1]), 3] })).toEqual(E.left('params.a[1]: expected a matrix (or a record or array of them), got 3'))
+    const cyclic: Record<string, unknown> = { W: M.row([1]) }
+    cyclic['again'] = cyclic
+    const encoded = encodeParams(cyclic)
+    expect(E.isLeft(encoded) && encoded.left).toMatch(/^params: Tree: at again(\.again)+: nested more than 1000 deep/)
   })
   it.each<[string, unknown, RegExp, boolean]>([
     ['a wrong format', { format: 'puregrad/mlp', version: 1, params: {} }, /^format: expected "puregrad\/params"/, true],

@@ -377,8 +377,9 @@ const encodeTree = (tree: unknown): unknown => {
   try {
     return T.mapWithPath((m, path) => matrixJson(m, pathUnder('params', path)) as never)(tree as T.Tree)
   } catch (e) {
-    if (!(e instanceof T.NotATreeError)) throw e
-    throw new EncodeError(`${pathUnder('params', e.path)}: expected a matrix (or a record or array of them), got ${describe(e.value)}`)
+    if (e instanceof T.NotATreeError) throw new EncodeError(`${pathUnder('params', e.path)}: expected a matrix (or a record or array of them), got ${describe(e.value)}`)
+    if (e instanceof M.ShapeError) throw new EncodeError(`params: ${e.message}`) // a tree that contains itself
+    throw e
   }
 }
 

@@ -87,4 +87,15 @@ describe('Tree', () => {
     const bare = Object.assign(Object.create(null) as Record<string, M.Matrix>, { W: params[0].W })
     expect(T.leaves(bare)).toEqual([params[0].W])
   })
+  it('a tree that contains itself, or nests past 1,000 levels, is a ShapeError, not a stack overflow', () => {
+    const cyclic: Record<string, unknown> = { W: params[0].W }
+    cyclic['self'] = cyclic
+    expect(() => T.leaves(cyclic as T.Tree)).toThrow(/^Tree: at self(\.self)+: nested more than 1000 deep \(does the tree contain itself\?\)$/)
+    let deep: unknown = params[0].W
+    for (let i = 0; i < 1002; i++) deep = [deep] // arrays at depths 0 to 1001
+    expect(() => T.map((m) => m)(deep as T.Tree)).toThrow(M.ShapeError)
+    let fine: unknown = params[0].W
+    for (let i = 0; i < 1001; i++) fine = [fine] // the deepest array at depth 1000
+    expect(T.leaves(fine as T.Tree)).toEqual([params[0].W])
+  })
 })

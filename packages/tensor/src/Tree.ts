@@ -143,6 +143,9 @@ const isRecord = (t: unknown): t is TreeRecord => {
  */
 const PROBLEM = new ShapeError('Tree: the trees differ')
 
+/** How deep a tree may nest: deeper is taken for a tree that contains itself (a cycle would never end). */
+const MAX_DEPTH = 1000
+
 const where = (path: string): string => path || 'the root'
 const child = (path: string, key: string): string => (path ? `${path}.${key}` : key)
 
@@ -156,8 +159,10 @@ const describe = (u: unknown): string =>
  * shapes. Module-level recursion, no closure per node; a record's copy starts empty and gains its keys in order (on V8
  * that is faster than a spread copy whose values are then replaced, and records of one shape share a hidden class).
  */
-const walk = (a: unknown, b: unknown, c: unknown, w: Walk, path: string): unknown =>
-  Array.isArray(a) ? walkArray(a, b, c, w, path) : isMatrix(a) ? atLeaf(a, b, c, w, path) : walkRecord(a, b, c, w, path)
+const walk = (a: unknown, b: unknown, c: unknown, w: Walk, path: string, depth: number): unknown => {
+  if (depth > MAX_DEPTH) return fail(w, `Tree: at ${where(path)}: nested more than ${MAX_DEPTH} deep (does the tree contain itself?)`)
+  return Array.isArray(a) ? walkArray(a, b, c, w, path, depth) : isMatrix(a) ? atLeaf(a, b, c, w, path) : walkRecord(a, b, c, w, path, depth)
+}
 
 const atLeaf = (a: Matrix, b: unknown, c: unknown, w: Walk, path: string): unknown => {
   if (w.arity > 0) {
@@ -167,7 +172,7 @@ const atLeaf = (a: Matrix, b: unknown, c: unknown, w: Walk, path: string): unkno
   return w.leaf(a, b as Matrix, c as Matrix, path)
 }
 
-const walkArray = (a: ReadonlyArray<unknown>, b: unknown, c: unknown, w: Walk, path: string): unknown => {
+const walkArray = (a: ReadonlyArray<unknown>, b: unknown, c: unknown, w: Walk, path: string, depth: number): unknown => {
   const n = a.length
   if (w.arity > 0 && !(Array.isArray(b) && b.length === n && (w.arity === 1 || (Array.isArray(c) && c.length === n)))) {
     return fail(w, `Tree: at ${where(path)}: expected an array of ${n}`)
@@ -176,13 +181,13 @@ const walkArray = (a: ReadonlyArray<unknown>, b: unknown, c: unknown, w: Walk, p
   for (let i = 0; i < n; i++) {
     const x = a[i], y = w.arity > 0 ? (b as ReadonlyArray<unknown>)[i] : undefined, z = w.arity > 1 ? (c as ReadonlyArray<unknown>)[i] : undefined
     const at = w.paths ? `${path}[${i}]` : ''
-    const r = isMatrix(x) ? atLeaf(x, y, z, w, at) : walk(x, y, z, w, at)
+    const r = isMatrix(x) ? atLeaf(x, y, z, w, at) : walk(x, y, z, w, at, depth + 1)
     if (out !== undefined) out[i] = r
   }
   return out
 }
 
-const walkRecord = (a: unknown, b: unknown, c: unknown, w: Walk, path: string): unknown => {
+const walkRecord = (a: unknown, b: unknown, c: unknown, w: Walk, path: string, depth: number): unknown => {
   if (!isRecord(a)) {
     if (!w.paths) throw PROBLEM
     throw new NotATreeError(path, a === null ? 'null' : typeof a === 'object' ? 'an object that is not a plain record' : typeof a, a)
@@ -197,7 +202,7 @@ const walkRecord = (a: unknown, b: unknown, c: unknown, w: Walk, path: string): 
     const x = (a as TreeRecord)[k], y = w.arity > 0 ? ownKey(b as TreeRecord, k) : undefined, z = w.arity > 1 ? ownKey(c as TreeRecord, k) : undefined
     if (w.arity > 0 && (y === undefined || (w.arity > 1 && z === undefined))) return fail(w, `Tree: at ${child(path, k)}: missing in one tree`)
     const at = w.paths ? child(path, k) : ''
-    const r = isMatrix(x) ? atLeaf(x, y, z, w, at) : walk(x, y, z, w, at)
+    const r = isMatrix(x) ? atLeaf(x, y, z, w, at) : walk(x, y, z, w, at, depth + 1)
     if (out !== undefined) put(out, k, r)
   }
   if (w.arity > 0 && (countKeys(b) !== keys || (w.arity > 1 && countKeys(c) !== keys))) return fail(w, `Tree: at ${where(path)}: keys differ`)
@@ -243,10 +248,10 @@ const put = (out: Record<string, unknown>, k: string, value: unknown): void => {
 /** Runs a walk from the root; a problem met without paths is reported by a second walk, with paths, that only checks. */
 const run = (a: unknown, b: unknown, c: unknown, w: Walk): unknown => {
   try {
-    return walk(a, b, c, w, '')
+    return walk(a, b, c, w, '', 0)
   } catch (e) {
     if (e !== PROBLEM) throw e
-    walk(a, b, c, { arity: w.arity, paths: true, build: false, leaf: nothing }, '')
+    walk(a, b, c, { arity: w.arity, paths: true, build: false, leaf: nothing }, '', 0)
     throw e
   }
 }

@@ -53,10 +53,9 @@ export const SHARED_INTENSITY = 32
 
 /**
  * Whether an m×k by k×n product is shared between threads (when more than one is set): from THREAD_THRESHOLD
- * multiply-adds, or from SHARED_FROM when its intensity is at least SHARED_INTENSITY. Measured on 2 vCPUs against one
- * thread: the mid-size step 0.98–1.08× of one thread under THREAD_THRESHOLD alone, 1.2–1.3× with the products it
- * shares from SHARED_FROM; the digits CNN's step unchanged (its products stay on one thread; shared, it was 0.86–0.89×
- * in full bench runs). Per-shape measurements: apps/bench/results/2026-12-01-threads.md.
+ * multiply-adds, or from SHARED_FROM when its intensity is at least SHARED_INTENSITY. With it the mid-size network's
+ * step gained on 2 vCPUs and the digits CNN's, whose products lose time when shared, kept them on one thread
+ * (apps/bench/results/2026-12-01-threads.md per shape, 2026-12-02.md for the rule).
  */
 export const sharesProduct = (m: number, n: number, k: number): boolean => {
   const work = m * n * k

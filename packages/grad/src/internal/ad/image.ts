@@ -126,10 +126,11 @@ const im2col = (g: Geometry, x: Float64Array, B: number): Float64Array => {
         for (let oh = 0; oh < OH; oh++) {
           const ih = oh * sh + i - ph
           if (ih < 0 || ih >= H) continue
-          const src = ((c * H + ih) * W + first * sw + j - pw) * B
           const dst = rowBase + (oh * OW + first) * B
+          const src = ((c * H + ih) * W + first * sw + j - pw) * B // x's row for output column `first`
+          const step = sw * B // from one output column's row of x to the next
           if (sw === 1) cols.set(x.subarray(src, src + (last - first) * B), dst)
-          else for (let ow = first; ow < last; ow++) cols.set(x.subarray(src + (ow - first) * sw * B, src + ((ow - first) * sw + 1) * B), dst + (ow - first) * B)
+          else for (let q = 0; q < last - first; q++) cols.set(x.subarray(src + q * step, src + q * step + B), dst + q * B)
         }
       }
     }

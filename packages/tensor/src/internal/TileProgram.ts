@@ -66,16 +66,23 @@ export function tileProgram() {
   const CONTROL_SLOTS = 6
   const BAND_BITS = 12
   const BAND_MASK = (1 << BAND_BITS) - 1
-  /** Polls before sleeping (see `spin`): some 25 µs; longer spins measured no faster and take a core from others. */
-  const SPINS = 2000
-
   /**
-   * Polls control[slot] for a while; true as soon as it differs from `seen`. A wait that ends within the spin costs no
-   * sleep and wake-up (about 50 µs on the 2-vCPU virtual machines measured): the last bands of a product, or a
-   * product published right after the previous one.
+   * How long a thread polls before it sleeps (see `spin`), in milliseconds: longer than the gaps between a training
+   * step's large products, so that a worker is still polling when the next one is published. A sleep costs both
+   * sides: on the 2-vCPU virtual machines measured, Atomics.notify took the publishing thread some 45 µs and the
+   * worker began some 45 µs after that, against 1 to 3 µs from a poll (apps/bench/results/2026-12-02.md, "Waiting").
    */
+  const SPIN_MS = 1
+  /** Polls between two readings of the clock (a poll is a few ns, a reading tens). */
+  const POLLS_PER_READING = 256
+  const clock: { now(): number } = (globalThis as unknown as { performance?: { now(): number } }).performance ?? Date
+
+  /** Polls control[slot] for up to SPIN_MS; true as soon as it differs from `seen`, false if the caller should sleep. */
   const spin = (control: Int32Array, slot: number, seen: number): boolean => {
-    for (let i = 0; i < SPINS; i++) if (Atomics.load(control, slot) !== seen) return true
+    const until = clock.now() + SPIN_MS
+    do {
+      for (let i = 0; i < POLLS_PER_READING; i++) if (Atomics.load(control, slot) !== seen) return true
+    } while (clock.now() < until)
     return false
   }
 

@@ -44,20 +44,32 @@ export const applySigmoid = (z: ArrayLike<number>, out: Float64Array, length: nu
 }
 
 /**
- * out[q] = g[q]·σ'(a[q]) for q < length, σ' written from a = σ(z):
+ * g·σ'(a) for one entry, σ' written from the activation's output a = σ(z):
  *   sigmoid  σ' = a·(1 − a)   as g·a·(1 − a)
  *   tanh     σ' = 1 − a²      as g·(1 − a·a)
  *   relu     σ' = [a > 0]     as a > 0 ? g : +0  (a > 0 exactly where z > 0)
- * `out` may be g or a itself: each entry is read before it is written.
+ * The one definition of each rule: the loops below and the kernels' small products apply it entry by entry.
+ */
+export const derivativeRule: Readonly<Record<Derivative, (g: number, a: number) => number>> = {
+  sigmoid: (g, a) => g * a * (1 - a),
+  tanh: (g, a) => g * (1 - a * a),
+  relu: (g, a) => (a > 0 ? g : 0)
+}
+
+/**
+ * out[q] = g[q]·σ'(a[q]) for q < length (derivativeRule's rules). `out` may be g or a itself: each entry is read
+ * before it is written.
  */
 export const timesDerivative: Readonly<
   Record<Derivative, (g: ArrayLike<number>, a: ArrayLike<number>, out: Float64Array, length: number) => void>
 > = {
   sigmoid: (g, a, out, length) => {
-    for (let q = 0; q < length; q++) out[q] = g[q] * a[q] * (1 - a[q])
+    const rule = derivativeRule.sigmoid
+    for (let q = 0; q < length; q++) out[q] = rule(g[q], a[q])
   },
   tanh: (g, a, out, length) => {
-    for (let q = 0; q < length; q++) out[q] = g[q] * (1 - a[q] * a[q])
+    const rule = derivativeRule.tanh
+    for (let q = 0; q < length; q++) out[q] = rule(g[q], a[q])
   },
   relu: (g, a, out, length) => keepWherePositive(a, g, out, length)
 }

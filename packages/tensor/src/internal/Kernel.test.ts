@@ -30,9 +30,12 @@ describe('WebAssembly SIMD kernel', () => {
   })
   /** The products with an epilogue, as Kernel and the WASM module both export them. */
   type Epilogues = Pick<typeof K, 'gemmAxpy' | 'gemmBias' | 'gemmDerivative'>
-  /** Runs `run` through Kernel with 'js' forced, then 'wasm', then on the module directly: each gives `reference`'s bits. */
+  /**
+   * Runs `run` through Kernel with 'js' forced (the small loops with the epilogue per sum below TILED_THRESHOLD, the
+   * tiled kernel and a pass above), 'auto', 'wasm', then on the module directly: each gives `reference`'s bits.
+   */
   const expectOnEveryPath = (reference: Float64Array, run: (kernels: Epilogues, out: Float64Array) => void): void => {
-    for (const [backend, kernels] of [['js', K], ['wasm', K], ['wasm', wasmKernel!]] as const) {
+    for (const [backend, kernels] of [['js', K], ['auto', K], ['wasm', K], ['wasm', wasmKernel!]] as const) {
       const out = new Float64Array(reference.length)
       K.withBackend(backend, () => run(kernels, out))
       expect(sameBits(out, reference)).toBe(true)

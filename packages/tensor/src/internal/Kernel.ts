@@ -17,7 +17,7 @@
  */
 
 import type { Derivative, Forward } from './Epilogue.js'
-import { addBias, applySigmoid, timesDerivative as derivativeRules } from './Epilogue.js'
+import { addBias, applySigmoid, derivativeRule, sigmoid, timesDerivative as derivativeRules } from './Epilogue.js'
 import { requestedCount } from '../Threads.js'
 import { pool } from './Pool.js'
 import type { WasmKernel } from './WasmKernel.js'
@@ -155,6 +155,12 @@ export const gemm: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
  */
 export const gemmAxpy: GemmAxpy = (m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out) => {
   const wasm = wasmFor(m, n, k)
+  if (wasm === undefined && m * n * k < TILED_THRESHOLD) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) out[i * n + j] = alpha * dot(k, a, i * ars, acs, b, brs, j * bcs) + c[i * n + j]
+    }
+    return
+  }
   if (wasm !== undefined && wasm.gemmAxpy(m, n, k, a, ars, acs, b, brs, bcs, alpha, c, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
   for (let q = 0; q < m * n; q++) out[q] = alpha * out[q] + c[q]
@@ -171,6 +177,17 @@ export const gemmBias: GemmBias = (m, n, k, a, ars, acs, b, brs, bcs, bias, acti
     throw new Error(`Kernel.gemmBias: no activation epilogue named ${JSON.stringify(activation)} (identity, sigmoid)`)
   }
   const wasm = wasmFor(m, n, k)
+  if (wasm === undefined && m * n * k < TILED_THRESHOLD) {
+    const then = activation === 'sigmoid'
+    for (let i = 0; i < m; i++) {
+      const bi = bias[i]
+      for (let j = 0; j < n; j++) {
+        const z = dot(k, a, i * ars, acs, b, brs, j * bcs) + bi
+        out[i * n + j] = then ? sigmoid(z) : z
+      }
+    }
+    return
+  }
   if (wasm !== undefined && wasm.gemmBias(m, n, k, a, ars, acs, b, brs, bcs, bias, activation, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
   addBias(out, bias, m, n)
@@ -183,6 +200,13 @@ export const gemmDerivative: GemmDerivative = (m, n, k, a, ars, acs, b, brs, bcs
     throw new Error(`Kernel.gemmDerivative: no derivative epilogue named ${JSON.stringify(derivative)} (sigmoid, tanh, relu)`)
   }
   const wasm = wasmFor(m, n, k)
+  if (wasm === undefined && m * n * k < TILED_THRESHOLD) {
+    const rule = derivativeRule[derivative]
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) out[i * n + j] = rule(dot(k, a, i * ars, acs, b, brs, j * bcs), output[i * n + j])
+    }
+    return
+  }
   if (wasm !== undefined && wasm.gemmDerivative(m, n, k, a, ars, acs, b, brs, bcs, output, derivative, out)) return
   gemmJs(m, n, k, a, ars, acs, b, brs, bcs, out)
   derivativeRules[derivative](out, output, out, m * n)
@@ -230,16 +254,22 @@ const gemmJs: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
   else gemmTiled(m, n, k, a, ars, acs, b, brs, bcs, out)
 }
 
+/**
+ * Σ_p A(i, p)·B(p, j) from +0 in ascending p (ai = i·ars, bj = j·bcs): the reference loop's dot product, which the
+ * small products with an epilogue (gemmAxpy, gemmBias, gemmDerivative below TILED_THRESHOLD on the JS path) share,
+ * applying their epilogue to each sum as soon as it is formed: the same operations as a pass after the product,
+ * without the pass (on XOR's 2×2 layers the passes and their calls cost more than the arithmetic).
+ */
+const dot = (k: number, a: ArrayLike<number>, ai: number, acs: number, b: ArrayLike<number>, brs: number, bj: number): number => {
+  let s = 0
+  for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[p * brs + bj]
+  return s
+}
+
 /** The reference loop: one dot product per output. Also the fast path for tiny operands (XOR's 2×2 layers). */
 export const gemmSmall: Gemm = (m, n, k, a, ars, acs, b, brs, bcs, out) => {
   for (let i = 0; i < m; i++) {
-    const ai = i * ars
-    for (let j = 0; j < n; j++) {
-      const bj = j * bcs
-      let s = 0
-      for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[p * brs + bj]
-      out[i * n + j] = s
-    }
+    for (let j = 0; j < n; j++) out[i * n + j] = dot(k, a, i * ars, acs, b, brs, j * bcs)
   }
 }
 

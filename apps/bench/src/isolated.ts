@@ -5,9 +5,10 @@
  * mid-size step at about 13 µs each on this virtual machine (557 instead of 684 steps/s in one sample, 0 faults
  * in the next); with tfjs-wasm in the same process, the 512×512 product fell from 5.3× to 3.7× its JS kernel.
  * puregrad, its JS path and the hand-written baselines still share one process and are interleaved, as the targets
- * compare them; tfjs is measured in rounds between them (ours, tfjs, ours, tfjs, …), with the same warm-up and
- * samples, from the same seeded data, so that a change of the machine's speed during a run reaches both sides: with
- * tfjs measured once after all of ours, two narrowed runs a minute apart gave the CNN 1.15× and 1.42× tfjs-wasm.
+ * compare them; tfjs, and numpy in its python3 child (src/numpy.ts), are measured in rounds between them (ours, tfjs,
+ * numpy, ours, tfjs, numpy, …), with the same warm-up and samples, from the same seeded data, so that a change of the
+ * machine's speed during a run reaches every side: with tfjs measured once after all of ours, two narrowed runs a
+ * minute apart gave the CNN 1.15× and 1.42× tfjs-wasm.
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -41,24 +42,35 @@ export const measureInChild = (request: ChildRequest): ReadonlyArray<Timing> => 
   return JSON.parse(run.stdout) as ReadonlyArray<Timing>
 }
 
-/** Rounds of our samples then the child's: each side's samples are split between them (at least one each). */
+/** Rounds of our samples then the children's: each side's samples are split between them (at least one each). */
 export const ROUNDS = 3
 
 /**
- * A workload's timings: `contenders` measured here (interleaved) and its tfjs contenders in the child, in ROUNDS
- * alternating rounds whose samples are pooled (the median over all of a contender's samples), each contender kept
- * when `only` is undefined or names it. The engine is back to its defaults afterwards (threads included).
+ * A contender measured by a process of its own (numpy's python3): given one round's options, its timings, or none
+ * when it cannot run here.
+ */
+export type ChildMeasure = (round: MeasureOptions) => ReadonlyArray<Timing>
+
+/**
+ * A workload's timings: `contenders` measured here (interleaved), then in turn its tfjs contenders in their child and
+ * each of `children`, in ROUNDS rounds whose samples are pooled (the median over all of a contender's samples), each
+ * contender kept when `only` is undefined or names it (a child is asked for only where it is wanted). So a change of
+ * the machine's speed during the run reaches every side. The engine is back to its defaults afterwards (threads
+ * included).
  */
 export const measureWorkload = async (
   contenders: ReadonlyArray<Contender>,
   workload: ChildRequest['workload'],
   only: ReadonlySet<string> | undefined,
-  options: MeasureOptions
+  options: MeasureOptions,
+  children: ReadonlyArray<ChildMeasure> = []
 ): Promise<ReadonlyArray<Timing>> => {
   const wanted = (name: string) => only === undefined || only.has(name)
   const ours = contenders.filter((c) => wanted(c.name))
   const theirs = tfjsContenders.filter(wanted)
-  if (theirs.length === 0) {
+  const others: Array<ChildMeasure> = [...children]
+  if (theirs.length > 0) others.unshift((round) => measureInChild({ workload, contenders: theirs, options: round }))
+  if (others.length === 0) {
     const timings = await measure(ours, options)
     useDefaults()
     return timings
@@ -69,7 +81,7 @@ export const measureWorkload = async (
   for (let r = 0; r < ROUNDS; r++) {
     if (ours.length > 0) rounds.push(await measure(ours, round))
     useDefaults()
-    rounds.push(measureInChild({ workload, contenders: theirs, options: round }))
+    for (const other of others) rounds.push(other(round))
   }
   return pooled(rounds)
 }

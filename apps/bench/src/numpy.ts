@@ -1,12 +1,13 @@
 /**
  * The numpy contender: the notebook's own training step (scripts/numpy-step.py) in a python3 child process, given the
- * bench's network, data and initial parameters, timed as the bench times its own contenders. numpy uses its default
- * BLAS threads. Where python3 or numpy is missing the contender is skipped, with a note on stderr.
+ * bench's network, data and initial parameters, timed as the bench times its own contenders, in rounds alternating
+ * with them (isolated.ts). numpy uses its default BLAS threads. Where python3 or numpy is missing the contender is skipped, with a note on stderr.
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { MlpWorkload } from './workloads/mlp.js'
-import type { MeasureOptions, Timing } from './timing.js'
+import type { ChildMeasure } from './isolated.js'
+import type { Timing } from './timing.js'
 import { withDefaults } from './timing.js'
 
 export interface NumpyTiming extends Timing {
@@ -45,14 +46,22 @@ const runNumpy = (w: Pick<MlpWorkload, 'widths' | 'batch' | 'lr'>, setup: NumpyS
   return { ok: JSON.parse(run.stdout) as unknown }
 }
 
-/** Measures the notebook's step on these parameters and data, or returns undefined (with a note) without numpy. */
-export const measureNumpy = (w: MlpWorkload, setup: NumpySetup, options: MeasureOptions): NumpyTiming | undefined => {
-  const result = runNumpy(w, setup, { options: withDefaults(options) })
-  if ('why' in result) {
-    console.error(`bench: numpy contender skipped (${result.why})`)
-    return undefined
+/**
+ * The notebook's step on these parameters and data as a contender measured in rounds (isolated.ts): each round's
+ * samples from a fresh python3. Where it cannot run, the first round notes why on stderr and every round gives none.
+ */
+export const numpyContender = (w: MlpWorkload, setup: NumpySetup): ChildMeasure => {
+  let skipped = false
+  return (round) => {
+    if (skipped) return []
+    const result = runNumpy(w, setup, { options: withDefaults(round) })
+    if ('why' in result) {
+      skipped = true
+      console.error(`bench: numpy contender skipped (${result.why})`)
+      return []
+    }
+    return result.ok as ReadonlyArray<NumpyTiming>
   }
-  return (result.ok as ReadonlyArray<NumpyTiming>)[0]
 }
 
 /** The parameters after one notebook step (for the bench's tests), or the reason numpy could not run. */

@@ -31,9 +31,10 @@ const fmt = (x: number): string => (x >= 1000 ? Math.round(x).toLocaleString('en
 
 /**
  * puregrad / contender from the samples: where both have as many samples, taken in the same rounds (the contenders
- * of one process sample in turn, round after round; tfjs's child takes its samples in rounds alternating with ours),
- * the median of the rounds' own ratios, so that a change of the machine's speed between rounds, which moves both
- * samples of a round alike, drops out; otherwise (numpy's child, timed after ours) the ratio of the two medians.
+ * of one process sample in turn, round after round; tfjs's and numpy's children take theirs in rounds alternating
+ * with ours), the median of the rounds' own ratios, so that a change of the machine's speed between rounds, which
+ * moves both samples of a round alike, drops out; otherwise (a contender that ran in fewer rounds) the ratio of the
+ * two medians.
  * On this shared machine two contenders running the same code (puregrad and puregrad-1t on XOR, whose products never
  * reach the threads) measured 1.05 paired and 0.86 by medians in one run.
  */

@@ -11,7 +11,7 @@ import * as T from '@puregrad/mlp/Train'
 import { adTraining } from '../adStep.js'
 import { mutableMlp } from '../baselines.js'
 import { brainXor } from '../brain.js'
-import { measureNumpy } from '../numpy.js'
+import { numpyContender } from '../numpy.js'
 import { jsKernels, oneThread, useDefaults } from '../threads.js'
 import type { Row } from '../report.js'
 import { samplesOf } from '../report.js'
@@ -82,9 +82,8 @@ export const mlpWorkload = async (w: MlpWorkload, only: ReadonlySet<string> | un
     const brain = brainXor(weights, biases, Math.min(w.lr, 0.5))
     contenders.push({ name: 'brain.js', run: brain.step })
   }
-  const ours = await measureWorkload(contenders, { kind: 'mlp', mlp: w }, only, options)
-  const numpy = only === undefined || only.has('numpy') ? measureNumpy(w, { weights, biases, xData, yData }, options) : undefined
-  const timings = numpy === undefined ? ours : [...ours, numpy]
+  const numpy = only === undefined || only.has('numpy') ? [numpyContender(w, { weights, biases, xData, yData })] : []
+  const timings = await measureWorkload(contenders, { kind: 'mlp', mlp: w }, only, options, numpy)
   const flops = stepFlops(w.widths, w.batch)
   return {
     workload: `${w.name} [${w.widths.join(', ')}] batch ${w.batch}`,

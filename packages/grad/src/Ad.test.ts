@@ -186,6 +186,42 @@ describe('pure from the outside', () => {
   })
 })
 
+describe('a value used many times', () => {
+  it('gets the sum of its cotangents in the sweep\'s order, bit for bit, however many there are', () => {
+    // An RNN's recurrence: W and b are used at every step. As T separate copies of W and b (each used once), the
+    // gradients are the steps' own contributions; the sweep meets them last step first and adds them in that order.
+    const T = 7
+    const xs = Array.from({ length: T }, (_, t) => m(40 + t, 3, 2))
+    const run = (Ws: ReadonlyArray<Matrix>, bs: ReadonlyArray<Matrix>) => {
+      let h: Matrix = M.zeros(3, 2)
+      for (let t = 0; t < T; t++) h = Ad.tanh(Ad.add(Ad.add(Ad.matmul(Ws[t]!, h), xs[t]!), bs[t]!))
+      return weighed(h)
+    }
+    const W = m(30, 3, 3), b = m(31, 3, 1)
+    const shared = Ad.valueAndGrad((p: { W: Matrix; b: Matrix }) => run(Array(T).fill(p.W), Array(T).fill(p.b)))({ W, b })
+    const copies = Ad.valueAndGrad((p: { Ws: Array<Matrix>; bs: Array<Matrix> }) => run(p.Ws, p.bs))({ Ws: Array(T).fill(W), bs: Array(T).fill(b) })
+    const inSweepOrder = (gs: ReadonlyArray<Matrix>) => gs.reduceRight((sum, g) => M.add(g)(sum))
+    expect(shared.value).toBe(copies.value)
+    expect(snapshot(shared.grads.W)).toEqual(snapshot(inSweepOrder(copies.grads.Ws)))
+    expect(snapshot(shared.grads.b)).toEqual(snapshot(inSweepOrder(copies.grads.bs)))
+  })
+  it('adds into a sum it made, never into a cotangent a VJP handed over (add gives one array to both inputs)', () => {
+    // W² is recorded first, W + V last, so the sweep meets W + V first: add's VJP hands its cotangent g itself to W
+    // and to V. W's second contribution (from W²) must make a new sum: adding it into g would change V's gradient.
+    const w = normal(key(99), 2, 3), v = normal(key(7), 2, 3)
+    const f = (p: { W: Matrix; V: Matrix }) => {
+      const square = Ad.mul(p.W, p.W)
+      return Ad.add(Ad.sum(Ad.mul(square, v)), Ad.sum(Ad.mul(Ad.add(p.W, p.V), w)))
+    }
+    const W = m(50, 2, 3), V = m(51, 2, 3)
+    const { grads } = Ad.valueAndGrad(f)({ W, V })
+    expect(snapshot(grads.V)).toEqual(snapshot(w)) // ∂/∂V = w exactly
+    // w + 2·v ⊙ W, as the sweep sums it: w (from W + V), then v ⊙ W once for each of W²'s two inputs
+    grads.W.data.forEach((g, q) => expect(g).toBe(w.data[q]! + v.data[q]! * W.data[q]! + v.data[q]! * W.data[q]!))
+    expectGradient(f, { W, V })
+  })
+})
+
 describe('errors', () => {
   it('a shape mismatch names the op and both shapes', () => {
     expect(() => Ad.add(M.zeros(2, 3), M.zeros(3, 2))).toThrow('Ad.add: shapes 2×3 and 3×2 do not broadcast')

@@ -10,6 +10,7 @@ import { naive, problem, sameBits } from '../testing/products.js'
 import * as K from './Kernel.js'
 import type { Pool } from './Pool.js'
 import { pool, start } from './Pool.js'
+import { program } from './TileProgram.js'
 import type { WasmKernel } from './WasmKernel.js'
 import { wasmKernel } from './WasmKernel.js'
 
@@ -133,6 +134,19 @@ describe('threads', () => {
     expect(Threads.count()).toBe(before)
   })
 
+  it('poll long between jobs only while there are no more threads than cores; beyond, briefly, then sleep', () => {
+    // Polling threads beyond the cores take the time the others need: the mid-size step on 8 threads of 2 vCPUs ran at
+    // 0.45× one thread with every thread polling 1 ms. The caller sets the poll time with each job it publishes.
+    const { control } = program.views(new SharedArrayBuffer(program.sharedBytes))
+    const pollMicros = (workers: number, cores: number) => {
+      program.publish(control, workers, cores)
+      return control[5] // the control block's poll time (TileProgram.ts)
+    }
+    expect(pollMicros(1, 2)).toBe(1000)
+    expect(pollMicros(3, 4)).toBe(1000)
+    expect(pollMicros(2, 2)).toBe(10)
+    expect(pollMicros(7, 2)).toBe(10)
+  })
   it('do not keep a Node process from exiting', () => {
     const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'internal', 'engine.js')
     if (!existsSync(dist)) throw new Error(`build @puregrad/tensor first: ${dist} is missing`)

@@ -106,8 +106,11 @@ export interface Pool {
   readonly workers: () => number
 }
 
-/** Shares out the job in the shared record: along rows, or along columns when there are too few row tiles. */
-const sharedMultiplier = (control: Int32Array, job: Float64Array, threads: () => number): Multiplier => ({
+/**
+ * Shares out the job in the shared record: along rows, or along columns when there are too few row tiles. Its threads
+ * poll long between jobs only while they are no more than `machineCores` (TileProgram's POLL_LONG).
+ */
+const sharedMultiplier = (control: Int32Array, job: Float64Array, threads: () => number, machineCores: number): Multiplier => ({
   job,
   run: (x: GemmExports) => {
     const n = threads()
@@ -120,7 +123,7 @@ const sharedMultiplier = (control: Int32Array, job: Float64Array, threads: () =>
     job[F.bands] = Math.ceil(tiles / per)
     // Column bands multiply only: A is packed whole before, and the epilogue runs over all rows after.
     if (!byRows) x.pack(job[F.aRaw]!, job[F.aFull]!, job[F.k]!, job[F.ars]!, job[F.acs]!, job[F.ap]!)
-    program.publish(control, n - 1)
+    program.publish(control, n - 1, machineCores)
     program.work(x, control, job)
     program.awaitDone(control, job)
     if (!byRows) program.finish(x, job, 0, job[F.m]!)
@@ -150,7 +153,7 @@ export const start = (maxPages: number = sharedMaxPages): Pool | undefined => {
   let workers = 0
   let threads = 1
   let refused = false
-  const threaded = make(exports, sharedMultiplier(control, job, () => Math.min(threads, workers + 1)))
+  const threaded = make(exports, sharedMultiplier(control, job, () => Math.min(threads, workers + 1), cores()))
   return {
     kernel: single === undefined ? threaded : withFallback(threaded, single),
     use: (count) => {

@@ -51,6 +51,7 @@ export interface WorkerData {
  *     calls Atomics.notify only when someone sleeps on it (a wake-up is a system call, tens of µs on the virtual
  *     machines measured). Each side stores its own word, then reads the other's (all sequentially consistent), and
  *     Atomics.wait checks the word it sleeps on atomically with going to sleep, so a wake-up is never missed.
+ *   5 how long a thread polls before it sleeps, in µs (see `spin`), set by the caller with each job.
  * A job's record is written before its claim word is published (Atomics.store), and not again until all its bands
  * are done, which needs every claim of it to have been made.
  */
@@ -61,25 +62,34 @@ export function tileProgram() {
   } as const
   const JOB_LENGTH = 21
   const Epilogue = { none: 0, axpy: 1, bias: 2, biasSigmoid: 3, derivative: 4 } as const
-  const CLAIM = 0, DONE = 1, ACTIVE = 2, ASLEEP = 3, CALLER_ASLEEP = 4
+  const CLAIM = 0, DONE = 1, ACTIVE = 2, ASLEEP = 3, CALLER_ASLEEP = 4, POLL_MICROS = 5
   /** Int32 slots before the job record (a multiple of 2, so the record is 8-byte aligned). */
   const CONTROL_SLOTS = 6
   const BAND_BITS = 12
   const BAND_MASK = (1 << BAND_BITS) - 1
   /**
-   * How long a thread polls before it sleeps (see `spin`), in milliseconds: longer than the gaps between a training
-   * step's large products, so that a worker is still polling when the next one is published. A sleep costs both
-   * sides: on the 2-vCPU virtual machines measured, Atomics.notify took the publishing thread some 45 µs and the
-   * worker began some 45 µs after that, against 1 to 3 µs from a poll (apps/bench/results/2026-12-02.md, "Waiting").
+   * How long threads poll before they sleep, in µs, when there are no more threads than cores: longer than the gaps
+   * between a training step's large products, so that a worker is still polling when the next one is published. A
+   * sleep costs both sides: on the 2-vCPU virtual machines measured, Atomics.notify took the publishing thread some
+   * 45 µs and the worker began some 45 µs after that, against 1 to 3 µs from a poll (apps/bench/results/2026-12-02.md,
+   * "Waiting").
    */
-  const SPIN_MS = 1
+  const POLL_LONG = 1000
+  /**
+   * With more threads than cores, the pollers would take the cores the others need (the mid-size step on 8 threads of
+   * 2 vCPUs ran at 0.45× one thread polling 1 ms, 1.08× polling this long): they poll briefly, then sleep.
+   */
+  const POLL_SHORT = 10
   /** Polls between two readings of the clock (a poll is a few ns, a reading tens). */
   const POLLS_PER_READING = 256
   const clock: { now(): number } = (globalThis as unknown as { performance?: { now(): number } }).performance ?? Date
 
-  /** Polls control[slot] for up to SPIN_MS; true as soon as it differs from `seen`, false if the caller should sleep. */
+  /**
+   * Polls control[slot] for the job's poll time (control[POLL_MICROS]); true as soon as it differs from `seen`, false
+   * if the caller should sleep.
+   */
   const spin = (control: Int32Array, slot: number, seen: number): boolean => {
-    const until = clock.now() + SPIN_MS
+    const until = clock.now() + Atomics.load(control, POLL_MICROS) / 1000
     do {
       for (let i = 0; i < POLLS_PER_READING; i++) if (Atomics.load(control, slot) !== seen) return true
     } while (clock.now() < until)
@@ -172,9 +182,11 @@ export function tileProgram() {
 
   /**
    * Publishes the job already written into the record, shared by `workers` workers besides the caller (the caller's
-   * thread only, between jobs): the claim word of the next job number with band 0, then wakes the workers that sleep.
+   * thread only, between jobs), whose threads poll long when there are at most as many as `cores`: the claim word of
+   * the next job number with band 0, then wakes the workers that sleep.
    */
-  const publish = (control: Int32Array, workers: number): void => {
+  const publish = (control: Int32Array, workers: number, cores: number): void => {
+    Atomics.store(control, POLL_MICROS, workers + 1 <= cores ? POLL_LONG : POLL_SHORT)
     Atomics.store(control, ACTIVE, workers)
     Atomics.store(control, DONE, 0)
     const next = ((Atomics.load(control, CLAIM) >>> BAND_BITS) + 1) & ((1 << (32 - BAND_BITS)) - 1)

@@ -194,7 +194,8 @@ export const differentiate = (op: string, run: (call: Call) => Input, step?: Ste
   if (!(result instanceof Traced)) return { value, cotangents: new Array(leaves), stepped: new Array(leaves) }
   const ct = new Array<Matrix | undefined>(call.leaves + call.tape.length)
   // The ids whose ct is a sum this sweep made and has not handed to a VJP: later contributions are added into it.
-  const summed = new Set<number>()
+  // Made on the first sum: most sweeps of a dense stack have none.
+  let summed: Set<number> | undefined
   const stepped = new Array<Matrix | undefined>(step === undefined ? 0 : leaves)
   ct[result.id] = constant(1)
   if (result.id < leaves) call.uses[result.id]!++ // the result's own cotangent reaches this leaf too
@@ -216,9 +217,10 @@ export const differentiate = (op: string, run: (call: Call) => Input, step?: Ste
       }
       const prev = ct[id]
       if (prev === undefined) ct[id] = di
-      else if (summed.has(id) && sameShape(prev, di)) addInto(prev, di)
+      else if (summed?.has(id) === true && sameShape(prev, di)) addInto(prev, di)
       else {
         ct[id] = add(di)(prev)
+        summed ??= new Set()
         summed.add(id)
       }
     }

@@ -130,7 +130,10 @@ const im2col = (g: Geometry, x: Float64Array, B: number): Float64Array => {
           const src = ((c * H + ih) * W + first * sw + j - pw) * B // x's row for output column `first`
           const step = sw * B // from one output column's row of x to the next
           if (sw === 1) cols.set(x.subarray(src, src + (last - first) * B), dst)
-          else for (let q = 0; q < last - first; q++) cols.set(x.subarray(src + q * step, src + q * step + B), dst + q * B)
+          else {
+            // one run of B per output column: a loop, not a view per run (a view is an allocation)
+            for (let q = 0; q < last - first; q++) for (let b = 0; b < B; b++) cols[dst + q * B + b] = x[src + q * step + b]!
+          }
         }
       }
     }

@@ -9,23 +9,16 @@ import { matmulTranspose, ShapeError, shapeOf, sumColumns, unsafeWrap } from '@p
 import type { Activation } from '../Activation.js'
 import type { DenseParams } from '../Dense.js'
 import { affineThen } from './affine.js'
-import type { Loss, OutputGradient, Reduction } from '../Loss.js'
+import type { OutputGradient } from '../Loss.js'
 import { outputGradient } from '../Loss.js'
-import type { ActivationKernels, LossKernels } from './kernels.js'
-import { activationKernels, lossKernels } from './kernels.js'
+import type { ActivationKernels } from './kernels.js'
+import { smallGradientStep } from './smallStep.js'
+import type { DenseStack, GradientStep, Resolved } from './stack.js'
+import { checkDepth, resolve } from './stack.js'
 
 const { gemm, gemmAxpy, gemmDerivative } = Kernel
 
-// -------------------------------------------------------------------------------------
-// model
-// -------------------------------------------------------------------------------------
-
-/** What the network computes: one activation per layer (the last is the output activation), then a loss. */
-export interface DenseStack {
-  readonly activations: ReadonlyArray<Activation>
-  readonly loss: Loss
-  readonly reduction: Reduction
-}
+export type { DenseStack, GradientStep } from './stack.js'
 
 export interface LossAndGradients {
   readonly loss: number
@@ -36,26 +29,6 @@ export interface LossAndGradients {
 // -------------------------------------------------------------------------------------
 // internal
 // -------------------------------------------------------------------------------------
-
-/**
- * A stack with its activations' and loss's kernels looked up once, when a function of the stack is made, not on every
- * layer of every call (a WeakMap read each).
- */
-interface Resolved extends DenseStack {
-  readonly kernels: ReadonlyArray<ActivationKernels | undefined>
-  readonly lossKernels: LossKernels | undefined
-}
-
-const resolve = (stack: DenseStack): Resolved => {
-  const activations = [...stack.activations]
-  return { activations, loss: stack.loss, reduction: stack.reduction, kernels: activations.map(activationKernels), lossKernels: lossKernels(stack.loss) }
-}
-
-const checkDepth = (op: string, stack: DenseStack, params: ReadonlyArray<DenseParams>): void => {
-  if (params.length !== stack.activations.length || params.length === 0) {
-    throw new ShapeError(`${op}: ${stack.activations.length} activations need as many layers, got ${params.length}`)
-  }
-}
 
 /**
  * The forward loop: fills z[l] = W_l·a_l + b_l for every layer and inputs[l] = a_l (inputs[0] = x), and returns the
@@ -240,13 +213,6 @@ export const lossAndGradients = (stack: DenseStack) => {
   }
 }
 
-export interface GradientStep {
-  /** The loss at the parameters the step started from. */
-  readonly loss: number
-  /** θ + scale·∂C/∂θ for every W and b. */
-  readonly params: ReadonlyArray<DenseParams>
-}
-
 /**
  * One step of gradient descent folded into the backward pass: every W and b becomes θ + scale·∂C/∂θ (scale = −rate
  * for plain SGD) as soon as its gradient exists (W's in the epilogue of the dz·aᵀ product), so the gradients are
@@ -255,9 +221,13 @@ export interface GradientStep {
  */
 export const gradientStep = (stack: DenseStack) => {
   const resolved = resolve(stack)
+  const small = smallGradientStep(resolved)
   const scratch: Scratch = { z: [], dz: [] }
   let busy = false
   return (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix, scale: number): GradientStep => {
+    // XOR-sized stacks: the same arithmetic written out in one function (smallStep.ts).
+    const fused = small?.(params, x, y, scale)
+    if (fused !== undefined) return fused
     const next = new Array<DenseParams>(params.length)
     // A step that starts while another runs (only a caller's own activation code could do it) takes fresh buffers.
     const reuse = !busy

@@ -235,6 +235,14 @@ export const ELEMENTWISE_THRESHOLD = 1024
 const useWasm = (work: number): boolean => backend === 'wasm' || (backend === 'auto' && work >= WASM_THRESHOLD)
 
 /**
+ * Whether gemm, gemmBias, gemmAxpy and gemmDerivative run a product of this many multiply-adds (m·n·k) by their
+ * reference loop ({@link gemmSmall}: one sum per output from +0 in ascending p, the epilogue applied to each sum). Code
+ * that writes that loop out inline for speed (grad's small fused step) runs it only where the kernels would, so a
+ * forced backend still reaches the kernel it names.
+ */
+export const usesSmallLoop = (work: number): boolean => work < TILED_THRESHOLD && (wasmKernel === undefined || !useWasm(work))
+
+/**
  * The WebAssembly kernel for an m×k by k×n product, or undefined when the JS kernels should run: the threads' kernel
  * when more than one thread is set and the product is worth sharing (sharesProduct), else the single-threaded one.
  */

@@ -154,6 +154,14 @@ describe('pure from the outside', () => {
     expect(Object.keys(grads)).toEqual(['layers', 'scale'])
     expect([grads.layers[0]!.W.rows, grads.layers[0]!.W.cols, grads.layers[0]!.b.rows, grads.scale.cols]).toEqual([3, 2, 3, 1])
   })
+  it('a 1×1 gradient that is the seed passed through (the result itself, or a sum with it) is the caller\'s own', () => {
+    const fs = [(p: { s: Matrix }) => p.s, (p: { s: Matrix }) => Ad.add(p.s, 2), (p: { s: Matrix }) => Ad.add(p.s, p.s)]
+    for (const f of fs) {
+      const first = Ad.grad(f)({ s: M.column([3]) })
+      ;(first.s.data as Float64Array)[0] = 99 // a caller writing into its gradient must not reach the next call
+      expect(Array.from(Ad.grad(f)({ s: M.column([3]) }).s.data)).toEqual([f === fs[2] ? 2 : 1])
+    }
+  })
   it('a parameter the result does not depend on gets zeros', () => {
     const { grads } = Ad.valueAndGrad((p: { used: Matrix; unused: Matrix }) => Ad.sum(p.used))({ used: m(1, 2, 2), unused: m(2, 3, 1) })
     expect(Array.from(grads.unused.data)).toEqual([0, 0, 0])

@@ -10,7 +10,7 @@ import { gradientStep } from './internal/backprop.js'
 import type { DenseParams } from './Dense.js'
 import { gradCheck } from './GradCheck.js'
 import * as L from './Loss.js'
-import { anyNetwork, randomParams } from './testing/cases.js'
+import { anyNetwork, nearKink, randomParams } from './testing/cases.js'
 import * as V from './Vjp.js'
 
 /** The same network composed from VJPs: the reference Backprop must equal bit for bit. */
@@ -59,6 +59,7 @@ describe('lossAndGradients', () => {
   it('matches central differences', () => {
     fc.assert(
       fc.property(anyNetwork, ({ stack, params, x, y }) => {
+        fc.pre(!nearKink(stack.activations, params, x)) // a central difference across relu's kink disagrees
         const { grads } = B.lossAndGradients(stack)(params, x, y)
         const cost = (p: ReadonlyArray<DenseParams>) => B.lossAndGradients(stack)(p, x, y).loss
         const result = gradCheck(cost)(params, grads)

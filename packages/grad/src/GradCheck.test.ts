@@ -6,7 +6,7 @@ import * as A from './Activation.js'
 import type { DenseParams } from './Dense.js'
 import { gradCheck } from './GradCheck.js'
 import * as L from './Loss.js'
-import { randomCase } from './testing/cases.js'
+import { nearKink, randomCase } from './testing/cases.js'
 import * as V from './Vjp.js'
 
 /** The output activations each loss accepts: its canonical one (fused path) and others (chained path). */
@@ -34,6 +34,8 @@ describe('gradCheck on every layer × activation × loss × reduction, random sh
     fc.assert(
       fc.property(fc.nat(), (seed) => {
         const c = randomCase(seed, loss)
+        const activations = c.params.map((_, l) => (l === c.params.length - 1 ? output : A.byName[hidden]))
+        fc.pre(!nearKink(activations, c.params, c.x)) // a central difference across relu's kink disagrees
         const f = network(A.byName[hidden], output, L.byName[loss], reduction, c.y, c.params.length)
         const { dp, dx } = V.valueAndGrad(f)(c.params, c.x)
         // x joins the tree, so the input gradient dx = Wᵀ·dz is checked too.

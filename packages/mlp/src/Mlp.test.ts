@@ -4,7 +4,7 @@ import { GradCheck } from '@puregrad/grad'
 import * as Act from '@puregrad/grad/Activation'
 import * as M from '@puregrad/tensor/Matrix'
 import { key, split, uniform as uniformDraw } from '@puregrad/tensor/Random'
-import { randomTargets } from '@puregrad/grad/testing/cases'
+import { nearKink, randomTargets } from '@puregrad/grad/testing/cases'
 import { describe, expect, it } from 'vitest'
 import * as I from './Init.js'
 import * as Mlp from './Mlp.js'
@@ -34,6 +34,8 @@ describe('lossAndGradients', () => {
           const [kp, kx, ky] = split(key(seed), 3)
           const params = I.init(I.glorotUniform)(kp!, spec).map((p) => ({ ...p, b: M.map((v) => v + 0.1)(p.b) }))
           const batchData = { x: uniformDraw(kx!, widths[0]!, batch, -1, 1), y: randomTargets(ky!, loss, widths[widths.length - 1]!, batch) }
+          // a central difference across relu's kink disagrees with the one-sided derivative
+          fc.pre(!nearKink(spec.activations.map((name) => Act.byName[name]), params, batchData.x))
           const { loss: value, grads } = Mlp.lossAndGradients(spec)(params, batchData)
           expect(value).toBe(Mlp.loss(spec)(params, batchData))
           const r = GradCheck.gradCheck((p: Mlp.Params) => Mlp.loss(spec)(p, batchData))(params, grads)

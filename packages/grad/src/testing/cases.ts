@@ -7,6 +7,7 @@ import { makeBy, unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { Key } from '@puregrad/tensor/Random'
 import { key, normal, permutation, split, uniform, uniforms } from '@puregrad/tensor/Random'
 import * as A from '../Activation.js'
+import { affine } from '../Dense.js'
 import type { DenseStack } from '../Backprop.js'
 import type { DenseParams } from '../Dense.js'
 import * as L from '../Loss.js'
@@ -95,3 +96,18 @@ export const anyNetwork = fc
     return { stack, params, x, y }
   })
 
+
+/**
+ * Whether some pre-activation z_l = W_l·a_l + b_l of a layer whose activation has a kink at 0 (relu, leakyRelu) lies
+ * within `margin` of it: there a central difference (steps of 1e-6 on inputs of size about 1, carried through the
+ * layers) straddles two slopes and disagrees with the one-sided derivative. Property tests skip such cases.
+ */
+export const nearKink = (activations: ReadonlyArray<A.Activation>, params: ReadonlyArray<DenseParams>, x: Matrix, margin = 1e-4): boolean => {
+  let a = x
+  return params.some((p, l) => {
+    const σ = activations[l]!
+    const z = affine(p)(a)
+    a = σ.forward(z)
+    return (σ.name === 'relu' || σ.name === 'leakyRelu') && z.data.some((v) => Math.abs(v) < margin)
+  })
+}

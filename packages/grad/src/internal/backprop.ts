@@ -1,6 +1,7 @@
 /**
  * The dense-stack loops behind the public Backprop module (its doc has the algorithm), and the fused gradient step
- * that Train uses for an MLP with plain SGD (through `./engine`). See Backprop.ts.
+ * that Train uses for an MLP with plain SGD (through `./engine`); a stack whose products are all small takes that step
+ * in smallStep.ts's one function, with the same bits. See Backprop.ts.
  */
 
 import type { Matrix } from '@puregrad/tensor/Matrix'
@@ -225,7 +226,7 @@ export const gradientStep = (stack: DenseStack) => {
   const scratch: Scratch = { z: [], dz: [] }
   let busy = false
   return (params: ReadonlyArray<DenseParams>, x: Matrix, y: Matrix, scale: number): GradientStep => {
-    // XOR-sized stacks: the same arithmetic written out in one function (smallStep.ts).
+    // XOR-sized stacks: the same arithmetic in one function over raw buffers (smallStep.ts).
     const fused = small?.(params, x, y, scale)
     if (fused !== undefined) return fused
     const next = new Array<DenseParams>(params.length)

@@ -1,6 +1,6 @@
 /**
  * The fused gradient step of backprop.ts for stacks whose products are all small (XOR's [2, 2, 1] on a batch of 4:
- * 16 multiply-adds each), written as one function over raw buffers. backprop.ts runs the same arithmetic through
+ * 16 and 8 multiply-adds), written as one function over raw buffers. backprop.ts runs the same arithmetic through
  * the matrix kernels' reference loop; on layers this small the calls, checks and wrappers between those loops cost
  * more than the arithmetic, so here every product is written out with its epilogue (shapes: W_l is o×n, a_l n×B):
  *
@@ -118,8 +118,7 @@ export const smallGradientStep = (stack: Resolved): SmallStep | undefined => {
         nextB[r] = scale * s + bias[r]!
       }
       next[l] = { W: unsafeWrap(o, n, nextW), b: unsafeWrap(o, 1, nextB) }
-      if (l === 0) return { loss, params: next }
-      // The first layer's input is data: its dx is never formed.
+      if (l === 0) return { loss, params: next } // the first layer's input is data: its dx is never formed
       const derivative = hidden[l - 1]!.derivative
       const below = scratch(dzs, l - 1, n * batch)
       for (let p = 0; p < n; p++) {

@@ -38,6 +38,7 @@ export const checkDepth = (op: string, stack: DenseStack, params: ReadonlyArray<
   }
 }
 
+/** What a fused gradient step returns. */
 export interface GradientStep {
   /** The loss at the parameters the step started from. */
   readonly loss: number

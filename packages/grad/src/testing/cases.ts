@@ -96,7 +96,6 @@ export const anyNetwork = fc
     return { stack, params, x, y }
   })
 
-
 /**
  * Whether some pre-activation z_l = W_l·a_l + b_l of a layer whose activation has a kink at 0 (relu, leakyRelu) lies
  * within `margin` of it: there a central difference (steps of 1e-6 on inputs of size about 1, carried through the

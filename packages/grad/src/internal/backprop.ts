@@ -15,7 +15,7 @@ import { outputGradient } from '../Loss.js'
 import type { ActivationKernels } from './kernels.js'
 import { smallGradientStep } from './smallStep.js'
 import type { DenseStack, GradientStep, Resolved } from './stack.js'
-import { checkDepth, resolve } from './stack.js'
+import { buffer, checkDepth, resolve } from './stack.js'
 
 const { gemm, gemmAxpy, gemmDerivative } = Kernel
 
@@ -152,14 +152,6 @@ const backpropagate = (
 interface Scratch {
   readonly z: Array<Float64Array>
   readonly dz: Array<Float64Array>
-}
-
-/** list[l] when it has `size` entries (its contents are overwritten whole), else a new buffer, kept in list when there is one. */
-const buffer = (list: Array<Float64Array> | undefined, l: number, size: number): Float64Array => {
-  if (list === undefined) return new Float64Array(size)
-  const kept = list[l]
-  if (kept !== undefined && kept.length === size) return kept
-  return (list[l] = new Float64Array(size))
 }
 
 /**

@@ -21,6 +21,7 @@ import type { Matrix } from '@puregrad/tensor/Matrix'
 import { unsafeWrap } from '@puregrad/tensor/Matrix'
 import type { DenseParams } from '../Dense.js'
 import type { GradientStep, Resolved } from './stack.js'
+import { buffer } from './stack.js'
 
 const { sigmoid, derivativeRule } = Epilogue
 const { usesSmallLoop } = Kernel
@@ -81,7 +82,7 @@ export const smallGradientStep = (stack: Resolved): SmallStep | undefined => {
     for (let l = 0; l < depth; l++) {
       const { W, b } = params[l]!
       const o = W.rows, n = W.cols, w = W.data, bias = b.data
-      const z = scratch(zs, l, o * batch)
+      const z = buffer(zs, l, o * batch)
       const rules = l < last ? hidden[l]! : undefined
       const then = rules !== undefined && rules.sigmoidEpilogue
       for (let r = 0; r < o; r++) {
@@ -120,7 +121,7 @@ export const smallGradientStep = (stack: Resolved): SmallStep | undefined => {
       next[l] = { W: unsafeWrap(o, n, nextW), b: unsafeWrap(o, 1, nextB) }
       if (l === 0) return { loss, params: next } // the first layer's input is data: its dx is never formed
       const derivative = hidden[l - 1]!.derivative
-      const below = scratch(dzs, l - 1, n * batch)
+      const below = buffer(dzs, l - 1, n * batch)
       for (let p = 0; p < n; p++) {
         for (let j = 0; j < batch; j++) {
           let s = 0
@@ -131,11 +132,4 @@ export const smallGradientStep = (stack: Resolved): SmallStep | undefined => {
       dz = below
     }
   }
-}
-
-/** list[l] when it has `size` entries (its contents are overwritten whole), else a new buffer kept there. */
-const scratch = (list: Array<Float64Array>, l: number, size: number): Float64Array => {
-  const kept = list[l]
-  if (kept !== undefined && kept.length === size) return kept
-  return (list[l] = new Float64Array(size))
 }

@@ -45,3 +45,11 @@ export interface GradientStep {
   /** θ + scale·∂C/∂θ for every W and b. */
   readonly params: ReadonlyArray<DenseParams>
 }
+
+/** list[l] when it has `size` entries (its contents are overwritten whole), else a new buffer, kept in list when there is one. */
+export const buffer = (list: Array<Float64Array> | undefined, l: number, size: number): Float64Array => {
+  if (list === undefined) return new Float64Array(size)
+  const kept = list[l]
+  if (kept !== undefined && kept.length === size) return kept
+  return (list[l] = new Float64Array(size))
+}

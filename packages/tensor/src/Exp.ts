@@ -15,6 +15,8 @@
  * @since 0.1.0
  */
 
+import { twoTo } from './internal/powersOfTwo.js'
+
 const LN2_HI = 6.93147180369123816490e-1 // ln2's upper 32 bits: k·LN2_HI is exact for |k| < 2^20
 const LN2_LO = 1.90821492927058770002e-10 // ln2 − LN2_HI
 const INV_LN2 = 1.44269504088896338700
@@ -40,15 +42,6 @@ const THREE_HALVES_LN2 = fromUpperWord(0x3ff0a2b2)
 /** |x| below 2^−28: e^x rounds to 1 + x. */
 const TINY = 3.7252902984619140625e-9
 
-/** 2^k for k in [−1021, 1023] at index k + 1021, by exact doublings and halvings of 1. */
-const POWERS_OF_TWO: Float64Array = (() => {
-  const powers = new Float64Array(2045)
-  powers[1021] = 1
-  for (let i = 1022; i < powers.length; i++) powers[i] = powers[i - 1] * 2
-  for (let i = 1020; i >= 0; i--) powers[i] = powers[i + 1] / 2
-  return powers
-})()
-
 /** e^x, bit for bit V8's Math.exp (fdlibm), from IEEE arithmetic only. */
 export const exp = (x: number): number => {
   const ax = Math.abs(x)
@@ -72,6 +65,6 @@ export const exp = (x: number): number => {
   const c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))))
   if (k === 0) return 1 - ((r * c) / (c - 2) - r)
   const y = 1 - ((lo - (r * c) / (2 - c)) - hi)
-  if (k < -1021) return y * POWERS_OF_TWO[k + 2021] * TWO_M1000
-  return k === 1024 ? y * 2 * TWO_1023 : y * POWERS_OF_TWO[k + 1021]
+  if (k < -1021) return y * twoTo(k + 1000) * TWO_M1000
+  return k === 1024 ? y * 2 * TWO_1023 : y * twoTo(k)
 }

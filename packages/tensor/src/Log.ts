@@ -12,7 +12,8 @@
  * @since 0.3.0
  */
 
-import { highWord, lowWord, withHighWord } from './internal/words.js'
+import { twoTo } from './internal/powersOfTwo.js'
+import { highWord } from './internal/words.js'
 
 const LN2_HI = 6.93147180369123816490e-1 // 0x3fe62e42 fee00000
 const LN2_LO = 1.90821492927058770002e-10 // 0x3dea39ef 35793c76
@@ -28,22 +29,21 @@ const LG7 = 1.479819860511658591e-1
 /** ln x, bit for bit fdlibm's (V8's Math.log on Node 20). */
 export const log = (x: number): number => {
   let hx = highWord(x)
-  const lx = lowWord(x)
   let k = 0
   if (hx < 0x00100000) {
     // x < 2^−1022: zero, negative, or subnormal (scaled up by 2^54).
-    if (((hx & 0x7fffffff) | lx) === 0) return -Infinity
+    if (x === 0) return -Infinity
     if (hx < 0) return NaN
     k -= 54
     x *= TWO54
     hx = highWord(x)
   }
   if (hx >= 0x7ff00000) return x + x
-  k += (hx >> 20) - 1023
+  const e = (hx >> 20) - 1023 // x's exponent: x = 2^e·(1 + fraction)
   hx &= 0x000fffff
-  const i = (hx + 0x95f64) & 0x100000
-  x = withHighWord(x, hx | (i ^ 0x3ff00000)) // normalise x or x/2 into [√2/2, √2)
-  k += i >> 20
+  const i = (hx + 0x95f64) & 0x100000 // 0x100000 where 1 + fraction ≥ √2 (to about 2^−20), else 0
+  x *= twoTo(-(e + (i >> 20))) // normalise x or x/2 into [√2/2, √2): fdlibm writes the exponent bits, exactly this
+  k += e + (i >> 20)
   const f = x - 1
   if ((0x000fffff & (2 + hx)) < 3) {
     // |f| < 2^−20
@@ -110,13 +110,12 @@ export const log1p = (x: number): number => {
       c = 0
     }
     hu &= 0x000fffff
-    if (hu < 0x6a09e) u = withHighWord(u, hu | 0x3ff00000) // normalise u
-    else {
+    if (hu >= 0x6a09e) {
+      // normalise u/2 rather than u
       k += 1
-      u = withHighWord(u, hu | 0x3fe00000) // normalise u/2
       hu = (0x00100000 - hu) >> 2
     }
-    f = u - 1
+    f = u * twoTo(-k) - 1 // u or u/2 normalised into [√2/2, √2): fdlibm writes the exponent bits, exactly this
   }
   const hfsq = 0.5 * f * f
   if (hu === 0) {

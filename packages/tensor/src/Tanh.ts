@@ -14,6 +14,7 @@
  * @since 0.3.0
  */
 
+import { twoTo } from './internal/powersOfTwo.js'
 import { highWord, lowWord } from './internal/words.js'
 
 const O_THRESHOLD = 7.09782712893383973096e2
@@ -26,16 +27,6 @@ const Q3 = -7.93650757867487942473e-5
 const Q4 = 4.00821782732936239552e-6
 const Q5 = -2.01099218183624371326e-7
 const TWO_1023 = 8.98846567431158e307 // 2^1023
-
-/** 2^k for k in [−1022, 1023] at index k + 1022, by exact doublings and halvings of 1 (fdlibm writes them as words). */
-const POWERS_OF_TWO: Float64Array = (() => {
-  const powers = new Float64Array(2046)
-  powers[1022] = 1
-  for (let i = 1023; i < powers.length; i++) powers[i] = powers[i - 1]! * 2
-  for (let i = 1021; i >= 0; i--) powers[i] = powers[i + 1]! / 2
-  return powers
-})()
-const twoTo = (k: number): number => POWERS_OF_TWO[k + 1022]!
 
 /** e^x − 1, accurate near 0, bit for bit fdlibm's. */
 export const expm1 = (x: number): number => {

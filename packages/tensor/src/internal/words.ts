@@ -1,7 +1,8 @@
 /**
- * The two 32-bit words of a double, as fdlibm reads and writes them (__HI, __LO, SET_HIGH_WORD), through typed arrays
- * over one 8-byte buffer, with the platform's byte order found once (a DataView with an explicit order gives the same
- * words, more slowly on V8).
+ * The two 32-bit words of a double, as fdlibm reads them (__HI, __LO), through typed arrays over one 8-byte buffer,
+ * with the platform's byte order found once (a DataView with an explicit order gives the same words, more slowly on
+ * V8). Nothing here writes a word into a double: an 8-byte load of a just-stored 4-byte word misses the CPU's
+ * store-to-load forwarding; fdlibm's exponent writes are multiplications by powersOfTwo.twoTo instead.
  */
 
 const float = new Float64Array(1)
@@ -21,18 +22,4 @@ export const highWord = (x: number): number => {
 export const lowWord = (x: number): number => {
   float[0] = x
   return unsigned[LO]!
-}
-
-/** x with its upper word replaced. */
-export const withHighWord = (x: number, high: number): number => {
-  float[0] = x
-  signed[HI] = high
-  return float[0]!
-}
-
-/** The double made of two words. */
-export const fromWords = (high: number, low: number): number => {
-  signed[HI] = high
-  unsigned[LO] = low
-  return float[0]!
 }

@@ -203,7 +203,7 @@ const walkRecord = (a: unknown, b: unknown, c: unknown, w: Walk, path: string, d
     if (w.arity > 0 && (y === undefined || (w.arity > 1 && z === undefined))) return fail(w, `Tree: at ${child(path, k)}: missing in one tree`)
     const at = w.paths ? child(path, k) : ''
     const r = isMatrix(x) ? atLeaf(x, y, z, w, at) : walk(x, y, z, w, at, depth + 1)
-    if (out !== undefined) put(out, k, r)
+    if (out !== undefined) put(out, keys - 1, k, r)
   }
   if (w.arity > 0 && (countKeys(b) !== keys || (w.arity > 1 && countKeys(c) !== keys))) return fail(w, `Tree: at ${where(path)}: keys differ`)
   return out
@@ -239,9 +239,19 @@ const countKeys = (o: unknown): number => {
   return n
 }
 
-/** out[k] = value as an own property; a key named "__proto__" (JSON.parse makes them) is defined, or it would set the prototype. */
-const put = (out: Record<string, unknown>, k: string, value: unknown): void => {
+/**
+ * out[k] = value as an own property, at a store site chosen by the key's place in its record (first, second, third,
+ * later). V8 keeps feedback per site: a site that has seen one key name stores about as fast as a literal, one that
+ * sees several goes megamorphic and costs about 190 instructions a store. So records whose keys come in one order, as
+ * every layer's { W, b }, are built fast (Ad's XOR step: 24,100 → 22,300 instructions), and other trees lose nothing
+ * (apps/bench/results/2026-12-02-log-and-ad-costs.md). A key named "__proto__" (JSON.parse makes them) is defined, or
+ * it would set the prototype.
+ */
+const put = (out: Record<string, unknown>, place: number, k: string, value: unknown): void => {
   if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true })
+  else if (place === 0) out[k] = value
+  else if (place === 1) out[k] = value
+  else if (place === 2) out[k] = value
   else out[k] = value
 }
 

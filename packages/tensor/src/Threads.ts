@@ -41,7 +41,9 @@ export const count = (): number => (available() ? requestedCount() : 1)
  */
 export const setCount = (threads: number): void => {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX) {
-    throw new RangeError(`Threads.setCount: expected an integer from 1 to ${MAX}, got ${String(threads)}`)
+    // Untyped callers may pass anything: a string is quoted, so '2' does not read as the number 2.
+    const got = typeof threads === 'string' ? JSON.stringify(threads) : String(threads)
+    throw new RangeError(`Threads.setCount: expected an integer from 1 to ${MAX}, got ${got}`)
   }
   requested = threads
 }

@@ -128,6 +128,7 @@ describe('threads', () => {
     for (const bad of [0, -1, 1.5, NaN, Infinity, Threads.MAX + 1]) {
       expect(() => Threads.setCount(bad)).toThrow(`Threads.setCount: expected an integer from 1 to ${Threads.MAX}, got ${bad}`)
     }
+    expect(() => Threads.setCount('2' as unknown as number)).toThrow(`Threads.setCount: expected an integer from 1 to ${Threads.MAX}, got "2"`)
     const before = Threads.count()
     expect(Threads.withCount(3, Threads.count)).toBe(3)
     expect(() => Threads.withCount(2, () => { throw new Error('inside') })).toThrow('inside')

@@ -42,8 +42,9 @@ export const log = (x: number): number => {
   const e = (hx >> 20) - 1023 // x's exponent: x = 2^e·(1 + fraction)
   hx &= 0x000fffff
   const i = (hx + 0x95f64) & 0x100000 // 0x100000 where 1 + fraction ≥ √2 (to about 2^−20), else 0
-  x *= twoTo(-(e + (i >> 20))) // normalise x or x/2 into [√2/2, √2): fdlibm writes the exponent bits, exactly this
-  k += e + (i >> 20)
+  const scale = e + (i >> 20) // x or x/2 into [√2/2, √2)
+  x *= twoTo(-scale) // normalised: fdlibm writes the exponent bits, exactly this
+  k += scale
   const f = x - 1
   if ((0x000fffff & (2 + hx)) < 3) {
     // |f| < 2^−20

@@ -198,12 +198,12 @@ const walkRecord = (a: unknown, b: unknown, c: unknown, w: Walk, path: string, d
   const out: Record<string, unknown> | undefined = w.build ? {} : undefined
   let keys = 0
   for (const k in a) {
-    keys++
-    const x = (a as TreeRecord)[k], y = w.arity > 0 ? ownKey(b as TreeRecord, keys - 1, k) : undefined, z = w.arity > 1 ? ownKey(c as TreeRecord, keys - 1, k) : undefined
+    const place = keys++ // the key's place in the record: its load and store sites (see put)
+    const x = (a as TreeRecord)[k], y = w.arity > 0 ? ownKey(b as TreeRecord, place, k) : undefined, z = w.arity > 1 ? ownKey(c as TreeRecord, place, k) : undefined
     if (w.arity > 0 && (y === undefined || (w.arity > 1 && z === undefined))) return fail(w, `Tree: at ${child(path, k)}: missing in one tree`)
     const at = w.paths ? child(path, k) : ''
     const r = isMatrix(x) ? atLeaf(x, y, z, w, at) : walk(x, y, z, w, at, depth + 1)
-    if (out !== undefined) put(out, keys - 1, k, r)
+    if (out !== undefined) put(out, place, k, r)
   }
   if (w.arity > 0 && (countKeys(b) !== keys || (w.arity > 1 && countKeys(c) !== keys))) return fail(w, `Tree: at ${where(path)}: keys differ`)
   return out
